@@ -1,0 +1,7 @@
+"""`python -m refkx ...`: see refkx/cli.py."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

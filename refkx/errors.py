@@ -1,0 +1,35 @@
+"""The exception hierarchy of refkx (see DESIGN.md, "Public API").
+
+Caller misuse (a str where bytes belong, a key of the wrong size) raises the
+built-in TypeError / ValueError with a precise message. Failures that an
+attacker can cause raise one of the deliberately vague classes below; the
+library never reports failure by returning None or False.
+"""
+
+
+class RefkxError(Exception):
+    """Base class of every refkx-specific failure."""
+
+
+class InvalidKey(RefkxError, ValueError):
+    """A key or public value failed validation.
+
+    Wrong length, out of range, in a small subgroup, or an exchange whose
+    shared secret is all zero / degenerate.
+    """
+
+
+class InvalidTag(RefkxError):
+    """An AEAD open/decrypt failed authentication; no plaintext is released."""
+
+
+class InvalidSignature(RefkxError):
+    """A signature did not verify."""
+
+
+class DecryptionError(RefkxError, ValueError):
+    """RSA decryption failed. One message for every cause (Bleichenbacher, Manger)."""
+
+
+class HandshakeError(RefkxError):
+    """The session handshake or record layer saw a bad message; the session is dead."""
