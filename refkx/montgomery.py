@@ -11,7 +11,8 @@ swap, k_t, A, AA, B, BB, E, C, D, DA, CB, a24. The pair (x_2 : z_2) holds
 [m]P and (x_3 : z_3) holds [m + 1]P, where m is the part of k processed so
 far; each step doubles one and adds the two (a differential addition whose
 difference is P, hence x_1). The constant a24 = (A - 2) / 4 is the curve's
-only input besides p.
+only input besides p. (Inside the ladder, A is the RFC's temporary x_2 + z_2,
+not the curve coefficient A: the RFC reuses the letter, and so do we.)
 
 The conditional swap is written in the RFC's mask form (an XOR with a mask
 that is all ones or all zeros) rather than as an `if` on the secret bit, and

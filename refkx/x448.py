@@ -1,0 +1,198 @@
+"""X448, RFC 7748 §4.2 (curve448), §5 (the X448 function) and §6.2 (Diffie-Hellman).
+
+The mirror of refkx.x25519 for the 224-bit-security curve:
+
+* the RFC function `x448(k, u)`: 56-byte scalar and u-coordinate in, 56-byte
+  u-coordinate out, with `decode_scalar` (decodeScalar448),
+  `decode_u_coordinate` and `encode_u_coordinate` of §5, over the Montgomery
+  ladder in refkx.montgomery;
+* pyca-shaped key classes `X448PrivateKey` / `X448PublicKey` whose `exchange`
+  performs §6.2 and refuses the all-zero shared secret.
+
+Unlike X25519, X448 masks no bit of the u-coordinate: 448 bits fill the 56
+bytes exactly. Names follow the RFC (k, u, p, A, a24); the constants are
+derived below. CPython integers are not constant-time: this module teaches
+and cross-checks; it does not protect production secrets.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Callable, Optional
+
+from .encoding import int_to_le, le_to_int, require_bytes
+from .errors import InvalidKey
+from .montgomery import ladder
+
+__all__ = ["X448PrivateKey", "X448PublicKey", "x448", "decode_scalar", "decode_u_coordinate",
+           "encode_u_coordinate", "trace_x448", "P", "A", "A24", "ORDER", "COFACTOR", "BASE_U",
+           "BASE_POINT", "BITS", "KEY_SIZE"]
+
+# --- RFC 7748 §4.2: curve448, v^2 = u^3 + A*u^2 + u over GF(p) ---
+P = 2**448 - 2**224 - 1              # p, the "Goldilocks" prime
+A = 156326                           # A
+A24 = (A - 2) // 4                   # §5: a24 = (A - 2) / 4 = 39081 for curve448
+assert (A - 2) % 4 == 0
+ORDER = 2**446 - 0x8335DC163BB124B65129C96FDE933D8D723A70AADC873D6D54A7BB0D  # §4.2 "order"
+COFACTOR = 4                         # §4.2 "cofactor": #E = 4 * ORDER
+BASE_U = 5                           # §4.2 U(P) = 5
+
+BITS = 448                           # §5: "bits" of the ladder, and the u-coordinate's width
+KEY_SIZE = (BITS + 7) // 8           # 56 bytes: scalars, u-coordinates, shared secrets
+
+
+def _require_56(name: str, value: object) -> bytes:
+    """bytes(value) if it is bytes-like of KEY_SIZE bytes.
+
+    Not bytes-like: TypeError. Wrong length: InvalidKey (a ValueError, per
+    DESIGN.md "keys and public values that fail validation") with the precise
+    length in the message; a length is no secret.
+    """
+    data = require_bytes(name, value)
+    if len(data) != KEY_SIZE:
+        raise InvalidKey(f"{name} must be {KEY_SIZE} bytes, got {len(data)}")
+    return data
+
+
+def decode_scalar(k: bytes) -> int:
+    """RFC 7748 §5 decodeScalar448: clamp the 56-byte k and read it little-endian.
+
+    Clearing the two low bits makes the scalar a multiple of the cofactor 4;
+    setting bit 447 fixes the ladder's length.
+    """
+    k_list = bytearray(_require_56("X448 scalar k", k))
+    k_list[0] &= 252                     # clear bits 0, 1
+    k_list[55] |= 128                    # set bit 447
+    return le_to_int(bytes(k_list))
+
+
+def decode_u_coordinate(u: bytes) -> int:
+    """RFC 7748 §5 decodeUCoordinate for X448, reduced modulo p.
+
+    No bit is masked (bits % 8 == 0). Non-canonical values >= p are accepted
+    and reduced modulo p, as §5 requires.
+    """
+    return le_to_int(_require_56("X448 u-coordinate", u)) % P
+
+
+def encode_u_coordinate(u: int) -> bytes:
+    """RFC 7748 §5 encodeUCoordinate: u mod p as 56 little-endian bytes."""
+    return int_to_le(u % P, KEY_SIZE)
+
+
+BASE_POINT = encode_u_coordinate(BASE_U)  # the u-coordinate 5 as 56 bytes (§6.2: "X448(a, 5)")
+
+
+def x448(k: bytes, u: bytes) -> bytes:
+    """RFC 7748 §5: X448(k, u), the readable reference implementation.
+
+    k and u are 56 bytes each; the result is the 56-byte u-coordinate of
+    decodeScalar448(k) * u. It may be all zero (for a low-order u); this raw
+    function returns it, `X448PrivateKey.exchange` refuses it.
+    """
+    k_int = decode_scalar(k)
+    u_int = decode_u_coordinate(u)
+    return encode_u_coordinate(ladder(k_int, u_int, P, A24, BITS))
+
+
+# The one internal function through which the key classes do their scalar
+# multiplication (see refkx.x25519._scalar_mult): swappable for a faster
+# implementation of the same signature; `x448` stays the reference.
+_scalar_mult: Callable[[bytes, bytes], bytes] = x448
+
+
+def trace_x448(k: bytes, u: bytes, projective: bool = False) -> dict:
+    """Intermediate values of X448(k, u); same layout as refkx.x25519.trace_x25519."""
+    k_int = decode_scalar(k)
+    u_int = decode_u_coordinate(u)
+    rows: list[dict] = []
+
+    def observe(t: int, k_t: int, x_2: int, z_2: int, x_3: int, z_3: int) -> None:
+        row = {"t": t, "k_t": k_t}
+        if projective:
+            row.update(x_2=x_2, z_2=z_2, x_3=x_3, z_3=z_3)
+        rows.append(row)
+
+    result = encode_u_coordinate(ladder(k_int, u_int, P, A24, BITS, observe))
+    return {"curve": "X448", "k": bytes(k), "u": bytes(u), "k_clamped": k_int,
+            "u_decoded": u_int, "bits": BITS, "rows": rows, "result": result}
+
+
+def _is_all_zero(data: bytes) -> bool:
+    """RFC 7748 §6.2 (as §6.1): OR all the bytes together and test the result once."""
+    acc = 0
+    for byte in data:
+        acc |= byte
+    return acc == 0
+
+
+class X448PublicKey:
+    """An X448 public key: a 56-byte u-coordinate (RFC 7748 §6.2)."""
+
+    __slots__ = ("_u",)
+
+    def __init__(self, u: bytes) -> None:
+        self._u = _require_56("X448 public key", u)
+
+    @classmethod
+    def from_public_bytes(cls, data: bytes) -> "X448PublicKey":
+        """The public key whose 56-byte encoding is `data` (kept as given)."""
+        return cls(data)
+
+    def public_bytes_raw(self) -> bytes:
+        """The 56-byte u-coordinate, exactly as received or computed."""
+        return self._u
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, X448PublicKey):
+            return NotImplemented
+        return self._u == other._u
+
+    def __hash__(self) -> int:
+        return hash((X448PublicKey, self._u))
+
+    def __repr__(self) -> str:
+        return f"X448PublicKey({self._u.hex()})"
+
+
+class X448PrivateKey:
+    """An X448 private key: 56 random bytes k (RFC 7748 §6.2), clamped when used."""
+
+    __slots__ = ("_k", "_public")
+
+    def __init__(self, k: bytes) -> None:
+        self._k = _require_56("X448 private key", k)
+        self._public: Optional[X448PublicKey] = None
+
+    @classmethod
+    def generate(cls, rng: Optional[Callable[[int], bytes]] = None) -> "X448PrivateKey":
+        """A new key from 56 bytes of `rng(56)` (default: secrets.token_bytes)."""
+        return cls((rng or secrets.token_bytes)(KEY_SIZE))
+
+    @classmethod
+    def from_private_bytes(cls, data: bytes) -> "X448PrivateKey":
+        """The private key whose raw 56 bytes are `data` (unclamped bytes are fine)."""
+        return cls(data)
+
+    def private_bytes_raw(self) -> bytes:
+        """The 56 private bytes as given (clamping happens inside X448)."""
+        return self._k
+
+    def public_key(self) -> X448PublicKey:
+        """RFC 7748 §6.2: K_A = X448(a, 5)."""
+        if self._public is None:
+            self._public = X448PublicKey(_scalar_mult(self._k, BASE_POINT))
+        return self._public
+
+    def exchange(self, peer_public_key: X448PublicKey) -> bytes:
+        """RFC 7748 §6.2: K = X448(a, K_B); InvalidKey if K is all zero."""
+        if not isinstance(peer_public_key, X448PublicKey):
+            raise TypeError("peer_public_key must be an X448PublicKey, not "
+                            f"{type(peer_public_key).__name__}")
+        shared = _scalar_mult(self._k, peer_public_key.public_bytes_raw())
+        if _is_all_zero(shared):
+            raise InvalidKey("X448 shared secret is all zero (peer public key of small order)")
+        return shared
+
+    def __repr__(self) -> str:
+        return "<X448PrivateKey (private bytes not shown)>"
