@@ -40,7 +40,12 @@ def os2ip(octets: bytes) -> int:
 
 
 def int_to_le(x: int, length: int) -> bytes:
-    """Little-endian encoding of x in exactly `length` bytes (RFC 7748 §5)."""
+    """Little-endian encoding of x in exactly `length` bytes (RFC 7748 §5).
+
+    Raises ValueError ("integer too large") unless 0 <= x < 256^length, as i2osp does.
+    """
+    if x < 0 or x >= 256 ** length:
+        raise ValueError("integer too large")
     return x.to_bytes(length, "little")
 
 

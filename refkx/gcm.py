@@ -71,6 +71,9 @@ def ghash(H: bytes, X: bytes, trace: list | None = None) -> bytes:
     Y_0 = 0^128; Y_i = (Y_(i-1) XOR X_i) • H; returns Y_m. If `trace` is a list,
     each Y_i is appended (the X_i of the McGrew–Viega GCM specification).
     """
+    H, X = require_bytes("H", H), require_bytes("X", X)
+    if len(H) != BLOCK_SIZE:
+        raise ValueError(f"the hash subkey H must be {BLOCK_SIZE} bytes, not {len(H)}")
     if len(X) % BLOCK_SIZE:
         raise ValueError("GHASH input must be a whole number of 16-byte blocks")
     return _ghash_int(int.from_bytes(H, "big"), X, trace).to_bytes(BLOCK_SIZE, "big")
@@ -87,6 +90,9 @@ def _ghash_int(h: int, X: bytes, trace: list | None = None) -> int:
 
 def gctr(encrypt_block, ICB: bytes, X: bytes) -> bytes:
     """§6.5 Algorithm 3 GCTR_K(ICB, X); encrypt_block is CIPH_K."""
+    ICB, X = require_bytes("ICB", ICB), require_bytes("X", X)
+    if len(ICB) != BLOCK_SIZE:
+        raise ValueError(f"the initial counter block ICB must be {BLOCK_SIZE} bytes, not {len(ICB)}")
     if not X:
         return b""                                                 # step 1
     n = -(-len(X) // BLOCK_SIZE)                                   # step 2: n = ceil(len(X)/128)

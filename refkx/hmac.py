@@ -33,19 +33,25 @@ def new_hash(hash_name: str):
         raise ValueError(f"unknown hash {hash_name!r}") from None
 
 
+def _fixed_length_hash(hash_name: str):
+    """new_hash(hash_name), refusing XOFs (SHAKE): HMAC needs a block size B and an output length L."""
+    h = new_hash(hash_name)
+    if h.block_size <= 0 or h.digest_size <= 0 or hash_name.lower().startswith("shake"):
+        raise ValueError(f"HMAC needs a fixed-length block hash, not {hash_name!r}")
+    return h
+
+
 def digest_size(hash_name: str) -> int:
-    """L, the output length in bytes of `hash_name` (RFC 5869 "HashLen")."""
-    return new_hash(hash_name).digest_size
+    """L, the output length in bytes of `hash_name` (RFC 5869 "HashLen"); ValueError for an XOF."""
+    return _fixed_length_hash(hash_name).digest_size
 
 
 def hmac(key: bytes, message: bytes, hash_name: str = "sha256") -> bytes:
     """HMAC-`hash_name`(key, message) per RFC 2104 §2; returns the full digest."""
     key = require_bytes("key", key)
     message = require_bytes("message", message)
-    inner = new_hash(hash_name)
+    inner = _fixed_length_hash(hash_name)
     block_size = inner.block_size  # B in RFC 2104
-    if block_size <= 0 or hash_name.lower().startswith("shake"):
-        raise ValueError(f"HMAC needs a fixed-length block hash, not {hash_name!r}")
 
     k0 = _key_block(key, hash_name, block_size)
 

@@ -1,10 +1,13 @@
-"""The Montgomery ladder of RFC 7748 §5 ("The X25519 and X448 Functions").
+"""The Montgomery ladder of RFC 7748 §5 ("The X25519 and X448 Functions") and §6 key classes.
 
 One function, `ladder`, computes the u-coordinate of k * P from the
 u-coordinate of P on a Montgomery curve v^2 = u^3 + A*u^2 + u over GF(p),
 using only u (x-only arithmetic in projective coordinates X:Z). X25519
 (refkx.x25519) and X448 (refkx.x448) are this ladder with their own
 (p, a24, bits); the byte encodings and scalar clamping live in those modules.
+The §6 Diffie-Hellman key classes are the same for both curves, so their
+shared body is here too (MontgomeryPrivateKey, MontgomeryPublicKey), with the
+all-zero check on the shared secret; the curve modules subclass them.
 
 Variable names follow the RFC's pseudocode exactly: x_1, x_2, z_2, x_3, z_3,
 swap, k_t, A, AA, B, BB, E, C, D, DA, CB, a24. The pair (x_2 : z_2) holds
@@ -24,7 +27,11 @@ code teaches and cross-checks; it does not protect production secrets.
 
 from __future__ import annotations
 
+import secrets
 from typing import Callable, Optional
+
+from .encoding import require_bytes
+from .errors import InvalidKey
 
 # Called after every ladder step with (t, k_t, x_2, z_2, x_3, z_3); see `ladder`.
 StepObserver = Callable[[int, int, int, int, int, int], None]
@@ -99,3 +106,137 @@ def ladder(k: int, u: int, p: int, a24: int, bits: int,
     # Return x_2 * (z_2^(p - 2)): inversion by Fermat's little theorem, z^(p-2) = z^-1
     # for z != 0. For the point at infinity z_2 = 0, and 0^(p-2) = 0 gives u = 0.
     return x_2 * pow(z_2, p - 2, p) % p
+
+
+# --- RFC 7748 §6: Diffie-Hellman, the same for X25519 and X448 ---------------
+# refkx.x25519 and refkx.x448 subclass these two classes, giving only their curve's
+# name, byte length, base point and scalar multiplication X25519 / X448.
+
+def require_key_bytes(name: str, value: object, size: int) -> bytes:
+    """bytes(value) if it is bytes-like of `size` bytes.
+
+    Not bytes-like: TypeError. Wrong length: InvalidKey (a ValueError, per
+    DESIGN.md "keys and public values that fail validation") with the precise
+    length in the message; a length is no secret.
+    """
+    data = require_bytes(name, value)
+    if len(data) != size:
+        raise InvalidKey(f"{name} must be {size} bytes, got {len(data)}")
+    return data
+
+
+def is_all_zero(data: bytes) -> bool:
+    """RFC 7748 §6.1 / §6.2 "check ... whether K is all zero": OR all the bytes, test once.
+
+    Every byte is visited whatever its value (no early exit at the first
+    non-zero byte), so the loop's length does not depend on the secret.
+    """
+    acc = 0
+    for byte in data:
+        acc |= byte
+    return acc == 0
+
+
+def trace_ladder(k: int, u: int, p: int, a24: int, bits: int,
+                 projective: bool = False) -> tuple[list[dict], int]:
+    """`ladder` with one row per step t: {"t", "k_t"}, plus x_2, z_2, x_3, z_3 if projective.
+
+    Returns (rows, result); the values are as `ladder` passes them to `observe`.
+    """
+    rows: list[dict] = []
+
+    def observe(t: int, k_t: int, x_2: int, z_2: int, x_3: int, z_3: int) -> None:
+        row = {"t": t, "k_t": k_t}
+        if projective:
+            row.update(x_2=x_2, z_2=z_2, x_3=x_3, z_3=z_3)
+        rows.append(row)
+
+    return rows, ladder(k, u, p, a24, bits, observe)
+
+
+class MontgomeryPublicKey:
+    """A public key of RFC 7748 §6: the encoded u-coordinate, kept exactly as given."""
+
+    __slots__ = ("_u",)
+    _curve = ""                     # set by the subclass: "X25519" / "X448"
+    _key_size = 0                   # set by the subclass: 32 / 56 bytes
+
+    def __init__(self, u: bytes) -> None:
+        self._u = require_key_bytes(f"{self._curve} public key", u, self._key_size)
+
+    @classmethod
+    def from_public_bytes(cls, data: bytes):
+        """The public key whose encoding is `data` (kept as given)."""
+        return cls(data)
+
+    def public_bytes_raw(self) -> bytes:
+        """The encoded u-coordinate, exactly as received or computed."""
+        return self._u
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._u == other._u
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._u))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._u.hex()})"
+
+
+class MontgomeryPrivateKey:
+    """A private key of RFC 7748 §6: random bytes k (the function clamps them when used)."""
+
+    __slots__ = ("_k", "_public")
+    _curve = ""                     # set by the subclass, as for MontgomeryPublicKey
+    _key_size = 0
+    _base_point = b""               # the encoded base point: u = 9 (X25519) / u = 5 (X448)
+    _public_key_class = MontgomeryPublicKey
+
+    @staticmethod
+    def _scalar_mult(k: bytes, u: bytes) -> bytes:
+        """X25519(k, u) / X448(k, u): provided by the subclass."""
+        raise NotImplementedError
+
+    def __init__(self, k: bytes) -> None:
+        self._k = require_key_bytes(f"{self._curve} private key", k, self._key_size)
+        self._public: Optional[MontgomeryPublicKey] = None
+
+    @classmethod
+    def generate(cls, rng: Optional[Callable[[int], bytes]] = None):
+        """A new key from `rng(key size)` bytes (default: secrets.token_bytes)."""
+        return cls((rng or secrets.token_bytes)(cls._key_size))
+
+    @classmethod
+    def from_private_bytes(cls, data: bytes):
+        """The private key whose raw bytes are `data` (unclamped bytes are fine)."""
+        return cls(data)
+
+    def private_bytes_raw(self) -> bytes:
+        """The private bytes as given (clamping happens inside X25519 / X448)."""
+        return self._k
+
+    def public_key(self) -> MontgomeryPublicKey:
+        """§6.1: K_A = X25519(a, 9); §6.2: K_A = X448(a, 5). Computed once."""
+        if self._public is None:
+            self._public = self._public_key_class(self._scalar_mult(self._k, self._base_point))
+        return self._public
+
+    def exchange(self, peer_public_key: MontgomeryPublicKey) -> bytes:
+        """§6.1 / §6.2: K = X25519(a, K_B) / X448(a, K_B); InvalidKey if K is all zero.
+
+        An all-zero K means the peer sent a point of small order (§6.1, §7);
+        the check ORs every byte together (see `is_all_zero`).
+        """
+        if not isinstance(peer_public_key, self._public_key_class):
+            raise TypeError(f"peer_public_key must be an {self._public_key_class.__name__}, not "
+                            f"{type(peer_public_key).__name__}")
+        shared = self._scalar_mult(self._k, peer_public_key.public_bytes_raw())
+        if is_all_zero(shared):
+            raise InvalidKey(f"{self._curve} shared secret is all zero "
+                             "(peer public key of small order)")
+        return shared
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} (private bytes not shown)>"

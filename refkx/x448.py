@@ -7,7 +7,8 @@ The mirror of refkx.x25519 for the 224-bit-security curve:
   `decode_u_coordinate` and `encode_u_coordinate` of §5, over the Montgomery
   ladder in refkx.montgomery;
 * pyca-shaped key classes `X448PrivateKey` / `X448PublicKey` whose `exchange`
-  performs §6.2 and refuses the all-zero shared secret.
+  performs §6.2 and refuses the all-zero shared secret (their shared body is
+  in refkx.montgomery).
 
 Unlike X25519, X448 masks no bit of the u-coordinate: 448 bits fill the 56
 bytes exactly. Names follow the RFC (k, u, p, A, a24); the constants are
@@ -17,12 +18,10 @@ and cross-checks; it does not protect production secrets.
 
 from __future__ import annotations
 
-import secrets
-from typing import Callable, Optional
+from typing import Callable
 
-from .encoding import int_to_le, le_to_int, require_bytes
-from .errors import InvalidKey
-from .montgomery import ladder
+from .encoding import int_to_le, le_to_int
+from .montgomery import MontgomeryPrivateKey, MontgomeryPublicKey, ladder, require_key_bytes, trace_ladder
 
 __all__ = ["X448PrivateKey", "X448PublicKey", "x448", "decode_scalar", "decode_u_coordinate",
            "encode_u_coordinate", "trace_x448", "P", "A", "A24", "ORDER", "COFACTOR", "BASE_U",
@@ -42,16 +41,8 @@ KEY_SIZE = (BITS + 7) // 8           # 56 bytes: scalars, u-coordinates, shared 
 
 
 def _require_56(name: str, value: object) -> bytes:
-    """bytes(value) if it is bytes-like of KEY_SIZE bytes.
-
-    Not bytes-like: TypeError. Wrong length: InvalidKey (a ValueError, per
-    DESIGN.md "keys and public values that fail validation") with the precise
-    length in the message; a length is no secret.
-    """
-    data = require_bytes(name, value)
-    if len(data) != KEY_SIZE:
-        raise InvalidKey(f"{name} must be {KEY_SIZE} bytes, got {len(data)}")
-    return data
+    """bytes(value) if bytes-like of KEY_SIZE bytes; TypeError / InvalidKey otherwise."""
+    return require_key_bytes(name, value, KEY_SIZE)
 
 
 def decode_scalar(k: bytes) -> int:
@@ -105,94 +96,38 @@ def trace_x448(k: bytes, u: bytes, projective: bool = False) -> dict:
     """Intermediate values of X448(k, u); same layout as refkx.x25519.trace_x25519."""
     k_int = decode_scalar(k)
     u_int = decode_u_coordinate(u)
-    rows: list[dict] = []
-
-    def observe(t: int, k_t: int, x_2: int, z_2: int, x_3: int, z_3: int) -> None:
-        row = {"t": t, "k_t": k_t}
-        if projective:
-            row.update(x_2=x_2, z_2=z_2, x_3=x_3, z_3=z_3)
-        rows.append(row)
-
-    result = encode_u_coordinate(ladder(k_int, u_int, P, A24, BITS, observe))
+    rows, result = trace_ladder(k_int, u_int, P, A24, BITS, projective)
     return {"curve": "X448", "k": bytes(k), "u": bytes(u), "k_clamped": k_int,
-            "u_decoded": u_int, "bits": BITS, "rows": rows, "result": result}
+            "u_decoded": u_int, "bits": BITS, "rows": rows, "result": encode_u_coordinate(result)}
 
 
-def _is_all_zero(data: bytes) -> bool:
-    """RFC 7748 §6.2 (as §6.1): OR all the bytes together and test the result once."""
-    acc = 0
-    for byte in data:
-        acc |= byte
-    return acc == 0
+class X448PublicKey(MontgomeryPublicKey):
+    """An X448 public key: a 56-byte u-coordinate (RFC 7748 §6.2).
+
+    from_public_bytes(b), public_bytes_raw(), ==, hash and repr come from
+    refkx.montgomery.MontgomeryPublicKey.
+    """
+
+    __slots__ = ()
+    _curve = "X448"
+    _key_size = KEY_SIZE
 
 
-class X448PublicKey:
-    """An X448 public key: a 56-byte u-coordinate (RFC 7748 §6.2)."""
+class X448PrivateKey(MontgomeryPrivateKey):
+    """An X448 private key: 56 random bytes k (RFC 7748 §6.2), clamped when used.
 
-    __slots__ = ("_u",)
+    generate(rng=None), from_private_bytes(b), private_bytes_raw(), public_key()
+    (K_A = X448(a, 5)) and exchange(peer_public_key) (K = X448(a, K_B), with
+    InvalidKey for an all-zero K) come from refkx.montgomery.MontgomeryPrivateKey;
+    repr() never shows the private bytes.
+    """
 
-    def __init__(self, u: bytes) -> None:
-        self._u = _require_56("X448 public key", u)
+    __slots__ = ()
+    _curve = "X448"
+    _key_size = KEY_SIZE
+    _base_point = BASE_POINT
+    _public_key_class = X448PublicKey
 
-    @classmethod
-    def from_public_bytes(cls, data: bytes) -> "X448PublicKey":
-        """The public key whose 56-byte encoding is `data` (kept as given)."""
-        return cls(data)
-
-    def public_bytes_raw(self) -> bytes:
-        """The 56-byte u-coordinate, exactly as received or computed."""
-        return self._u
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, X448PublicKey):
-            return NotImplemented
-        return self._u == other._u
-
-    def __hash__(self) -> int:
-        return hash((X448PublicKey, self._u))
-
-    def __repr__(self) -> str:
-        return f"X448PublicKey({self._u.hex()})"
-
-
-class X448PrivateKey:
-    """An X448 private key: 56 random bytes k (RFC 7748 §6.2), clamped when used."""
-
-    __slots__ = ("_k", "_public")
-
-    def __init__(self, k: bytes) -> None:
-        self._k = _require_56("X448 private key", k)
-        self._public: Optional[X448PublicKey] = None
-
-    @classmethod
-    def generate(cls, rng: Optional[Callable[[int], bytes]] = None) -> "X448PrivateKey":
-        """A new key from 56 bytes of `rng(56)` (default: secrets.token_bytes)."""
-        return cls((rng or secrets.token_bytes)(KEY_SIZE))
-
-    @classmethod
-    def from_private_bytes(cls, data: bytes) -> "X448PrivateKey":
-        """The private key whose raw 56 bytes are `data` (unclamped bytes are fine)."""
-        return cls(data)
-
-    def private_bytes_raw(self) -> bytes:
-        """The 56 private bytes as given (clamping happens inside X448)."""
-        return self._k
-
-    def public_key(self) -> X448PublicKey:
-        """RFC 7748 §6.2: K_A = X448(a, 5)."""
-        if self._public is None:
-            self._public = X448PublicKey(_scalar_mult(self._k, BASE_POINT))
-        return self._public
-
-    def exchange(self, peer_public_key: X448PublicKey) -> bytes:
-        """RFC 7748 §6.2: K = X448(a, K_B); InvalidKey if K is all zero."""
-        if not isinstance(peer_public_key, X448PublicKey):
-            raise TypeError("peer_public_key must be an X448PublicKey, not "
-                            f"{type(peer_public_key).__name__}")
-        shared = _scalar_mult(self._k, peer_public_key.public_bytes_raw())
-        if _is_all_zero(shared):
-            raise InvalidKey("X448 shared secret is all zero (peer public key of small order)")
-        return shared
-
-    def __repr__(self) -> str:
-        return "<X448PrivateKey (private bytes not shown)>"
+    @staticmethod
+    def _scalar_mult(k: bytes, u: bytes) -> bytes:
+        return _scalar_mult(k, u)      # the module-level, swappable function above

@@ -220,9 +220,20 @@ def test_encrypt_and_decrypt_enforce_the_plaintext_limit(monkeypatch):
     assert aead.decrypt(bytes(12), sealed_data, None) == bytes(32)
 
 
-def test_ghash_rejects_partial_blocks():
-    with pytest.raises(ValueError):
+def test_ghash_and_gctr_reject_bad_input():
+    with pytest.raises(ValueError, match="whole number"):
         ghash(bytes(16), bytes(15))
+    with pytest.raises(ValueError, match="H must be 16 bytes"):
+        ghash(bytes(3), bytes(16))
+    with pytest.raises(TypeError):
+        ghash("h" * 16, bytes(16))
+    with pytest.raises(TypeError):
+        ghash(bytes(16), "x" * 16)
+    encrypt_block = AESGCM(bytes(16))._cipher.encrypt_block
+    with pytest.raises(ValueError, match="ICB must be 16 bytes"):
+        gcm.gctr(encrypt_block, bytes(12), b"data")
+    with pytest.raises(TypeError):
+        gcm.gctr(encrypt_block, bytes(16), "data")
 
 
 def test_arguments_not_modified():

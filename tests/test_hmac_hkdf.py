@@ -33,9 +33,28 @@ def test_hmac_rejects_unknown_hash():
         hmac(b"k", b"m", "sha999")
 
 
-def test_hmac_rejects_xof():
-    with pytest.raises(ValueError):
-        hmac(b"k", b"m", "shake_128")
+@pytest.mark.parametrize("xof", ["shake_128", "shake_256"])
+def test_xof_hashes_are_refused_everywhere(xof):
+    # An XOF has no fixed L: HMAC, Extract and Expand (even with L = 0) refuse it with ValueError.
+    with pytest.raises(ValueError, match="fixed-length"):
+        hmac(b"k", b"m", xof)
+    with pytest.raises(ValueError, match="fixed-length"):
+        hkdf.expand(bytes(64), b"", 0, xof)
+    with pytest.raises(ValueError, match="fixed-length"):
+        hkdf.hkdf(b"ikm", 16, hash_name=xof)
+
+
+@pytest.mark.parametrize("hash_name", [None, b"sha256", 256])
+def test_hash_name_must_be_a_str(hash_name):
+    with pytest.raises(TypeError, match="hash_name"):
+        hmac(b"k", b"m", hash_name)
+    with pytest.raises(TypeError, match="hash_name"):
+        hkdf.hkdf(b"ikm", 16, hash_name=hash_name)
+
+
+def test_hkdf_rejects_unknown_hash():
+    with pytest.raises(ValueError, match="unknown hash"):
+        hkdf.expand(bytes(32), b"", 16, "sha999")
 
 
 def test_hkdf_length_limit():
@@ -61,6 +80,10 @@ def test_hkdf_rejects_bad_arguments():
         hkdf.extract("salt", b"ikm")
     with pytest.raises(TypeError):
         hkdf.hkdf(b"ikm", True)
+    with pytest.raises(TypeError):
+        hkdf.hkdf("ikm", 16)
+    with pytest.raises(TypeError):
+        hkdf.expand("prk" * 11, b"", 16)
 
 
 def test_hkdf_empty_salt_means_hashlen_zeros():
@@ -71,8 +94,13 @@ def test_hkdf_empty_salt_means_hashlen_zeros():
 def test_inputs_not_modified():
     key = bytearray(b"key")
     msg = bytearray(b"message")
-    hmac(key, msg)
+    out = hmac(key, memoryview(msg))
+    assert isinstance(out, bytes)
     assert key == b"key" and msg == b"message"
+    salt, ikm, info = bytearray(b"salt"), bytearray(b"ikm"), bytearray(b"info")
+    okm = hkdf.hkdf(ikm, 42, salt, info)
+    assert isinstance(okm, bytes) and okm == hkdf.hkdf(b"ikm", 42, b"salt", b"info")
+    assert salt == b"salt" and ikm == b"ikm" and info == b"info"
 
 
 # --- properties ---

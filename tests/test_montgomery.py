@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from refkx import montgomery, x448, x25519
-from refkx.montgomery import cswap, ladder
+from refkx.errors import InvalidKey
+from refkx.montgomery import cswap, is_all_zero, ladder, require_key_bytes
 
 CURVES = [
     pytest.param((x25519.P, x25519.A, x25519.A24, x25519.BASE_U, x25519.ORDER), id="curve25519"),
@@ -110,3 +111,30 @@ def test_observer_sees_every_step():
 def test_module_docstring_states_the_timing_caveat():
     assert "not constant-time" in montgomery.__doc__
     assert "RFC 7748" in montgomery.__doc__
+
+
+# --- the §6 pieces both curves share ---
+
+def test_is_all_zero_visits_every_byte():
+    assert is_all_zero(bytes(32)) and is_all_zero(b"")
+    for i in range(32):
+        assert not is_all_zero(bytes(i) + b"\x01" + bytes(31 - i))
+    assert ast.unparse(_function_ast(is_all_zero)).count("return") == 1     # no early exit
+
+
+def test_require_key_bytes():
+    assert require_key_bytes("k", bytearray(3), 3) == bytes(3)
+    with pytest.raises(InvalidKey, match="k must be 3 bytes, got 4"):
+        require_key_bytes("k", bytes(4), 3)
+    with pytest.raises(TypeError, match="k must be bytes-like"):
+        require_key_bytes("k", "abc", 3)
+
+
+def test_keys_of_the_two_curves_never_mix():
+    u25519, u448 = x25519.X25519PublicKey(bytes(32)), x448.X448PublicKey(bytes(56))
+    assert u25519 != u448 and u448 != u25519
+    with pytest.raises(TypeError, match="X448PublicKey"):
+        x448.X448PrivateKey.generate().exchange(u25519)
+    assert type(x25519.X25519PrivateKey.generate().public_key()) is x25519.X25519PublicKey
+    assert type(x448.X448PrivateKey.generate().public_key()) is x448.X448PublicKey
+    assert not hasattr(x25519.X25519PrivateKey.generate(), "__dict__")      # __slots__ all the way

@@ -78,6 +78,26 @@ def test_rejects_non_bytes(bad):
         X448PublicKey.from_public_bytes(bad)
 
 
+@pytest.mark.parametrize("bad", BAD_TYPES)
+def test_decoders_and_trace_reject_non_bytes(bad):
+    for call in (lambda: decode_scalar(bad), lambda: decode_u_coordinate(bad),
+                 lambda: trace_x448(bad, BASE_POINT), lambda: trace_x448(RFC_A, bad),
+                 lambda: X448PrivateKey.generate(rng=lambda n: bad)):
+        with pytest.raises(TypeError, match="bytes-like"):
+            call()
+
+
+def test_wrong_length_is_invalid_key_and_value_error():
+    # DESIGN.md: InvalidKey (a ValueError) for keys that fail validation, wrong length included.
+    for call in (lambda: X448PublicKey.from_public_bytes(bytes(55)),
+                 lambda: X448PrivateKey.from_private_bytes(bytes(57)),
+                 lambda: X448PrivateKey.generate(rng=lambda n: bytes(n - 1)),
+                 lambda: x448.x448(bytes(55), BASE_POINT),
+                 lambda: trace_x448(RFC_A, bytes(57))):
+        with pytest.raises(InvalidKey, match="must be 56 bytes"):
+            call()
+
+
 @pytest.mark.parametrize("length", [0, 32, 55, 57, 64])
 def test_rejects_wrong_lengths(length):
     data = bytes(range(length))
@@ -96,6 +116,18 @@ def test_rejects_wrong_lengths(length):
 def test_exchange_rejects_wrong_peer_class(peer):
     with pytest.raises(TypeError, match="X448PublicKey"):
         X448PrivateKey.from_private_bytes(RFC_A).exchange(peer)
+
+
+def test_exchange_rejects_private_key_as_peer():
+    with pytest.raises(TypeError, match="X448PrivateKey"):
+        X448PrivateKey.from_private_bytes(RFC_A).exchange(X448PrivateKey.generate())
+
+
+def test_public_key_equality_and_hash():
+    a = X448PublicKey(RFC_B_PUBLIC)
+    assert a == X448PublicKey(bytearray(RFC_B_PUBLIC)) and hash(a) == hash(X448PublicKey(RFC_B_PUBLIC))
+    assert a != X448PublicKey(bytes(56)) and a != RFC_B_PUBLIC
+    assert RFC_B_PUBLIC.hex() in repr(a)
 
 
 def test_accepts_bytes_like_and_does_not_modify_inputs():
