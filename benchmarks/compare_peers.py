@@ -1,0 +1,297 @@
+"""refkx against the pure-Python peers, side by side in one run, printed as ratios.
+
+    python3 benchmarks/compare_peers.py            # everything (about two minutes)
+    python3 benchmarks/compare_peers.py --quick    # skip the 1 MiB peer runs (slow peers)
+    python3 benchmarks/compare_peers.py --repeat 7 --only gcm,ctr
+
+Not a test: nothing is asserted about time. Each comparison alternates the two sides `repeat`
+times (so a burst of load on a shared machine hits both), times every side with
+time.process_time (CPU time of this process, less sensitive to other processes than wall
+time), and reports the fastest run per call ("min") and the median; the ratio is
+peer / refkx, so > 1 means refkx is faster. Outputs are checked for equality before timing.
+
+Peers are an optional extra (`pip install -e .[peers]`, i.e. tlslite-ng==0.8.2, pyaes==1.6.1,
+rsa>=4.9, x25519==0.0.2). A missing peer is reported and its rows are skipped. Only the peers'
+public APIs are used.
+
+What "refkx" runs: the public classes (refkx.gcm.AESGCM, refkx.ctr.ctr_encrypt,
+refkx.x25519.X25519PrivateKey, refkx.dh.DHPrivateKey, refkx.rsa.RSAPrivateKey), which use the
+*_fast modules by default. If a module has no fast wiring (no USE_FAST switch), the script says
+so and times the fast module directly instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import secrets
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+KIB = 1024
+MIB = 1024 * 1024
+
+
+def _peer(module: str, dist: str):
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        print(f"  PEER MISSING: {dist} (pip install '{dist}'); its rows are skipped")
+        return None
+
+
+def _calls_per_run(fn, budget: float) -> int:
+    start = time.process_time()
+    fn()
+    once = max(time.process_time() - start, 1e-6)
+    return max(1, int(budget / once))
+
+
+def compare(label: str, ours, theirs, repeat: int, budget: float = 0.25, unit: str = "op",
+            note: str = "") -> tuple[float, float]:
+    """Time ours() and theirs() alternately; print and return (ratio of mins, ratio of medians)."""
+    n_ours, n_theirs = _calls_per_run(ours, budget), _calls_per_run(theirs, budget)
+    t_ours, t_theirs = [], []
+    for _ in range(repeat):
+        for fn, n, acc in ((ours, n_ours, t_ours), (theirs, n_theirs, t_theirs)):
+            start = time.process_time()
+            for _ in range(n):
+                fn()
+            acc.append((time.process_time() - start) / n)
+    mo, mt = min(t_ours), min(t_theirs)
+    ratio_min, ratio_med = mt / mo, statistics.median(t_theirs) / statistics.median(t_ours)
+    print(f"  {label:<46} refkx {_fmt(mo):>10}  peer {_fmt(mt):>10}  "
+          f"ratio {ratio_min:6.2f}x (medians {ratio_med:5.2f}x) {note}")
+    RESULTS.append((label, mo, mt, ratio_min, ratio_med))
+    return ratio_min, ratio_med
+
+
+def _fmt(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds * 1e6:.1f} us"
+
+
+RESULTS: list[tuple] = []
+
+
+def _wired(module) -> bool:
+    return hasattr(module, "USE_FAST") and module.USE_FAST
+
+
+# --- AES-GCM vs tlslite-ng ---------------------------------------------------------------------
+
+def bench_gcm(args) -> None:
+    print("AES-128-GCM vs tlslite-ng 0.8.2 (python implementation)")
+    cf = _peer("tlslite.utils.cipherfactory", "tlslite-ng==0.8.2")
+    if cf is None:
+        return
+    from refkx import gcm
+    if _wired(gcm):
+        make = gcm.AESGCM
+        seal = lambda a, n, d: a.encrypt(n, d, None)
+        open_ = lambda a, n, d: a.decrypt(n, d, None)
+    else:
+        print("  note: refkx.gcm has no fast wiring; timing refkx.gcm_fast.FastGCM directly")
+        from refkx.gcm_fast import FastGCM
+        make = FastGCM
+        seal = lambda a, n, d: a.encrypt(n, d, b"")
+        open_ = lambda a, n, d: a.decrypt(n, d[:-16], d[-16:], b"")
+    key, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+    ours, theirs = make(key), cf.createAESGCM(bytearray(key), ["python"])
+    sizes = [16 * KIB] + ([] if args.quick else [MIB])
+    for size in sizes:
+        data = secrets.token_bytes(size)
+        sealed = seal(ours, nonce, data)
+        assert bytes(theirs.seal(bytearray(nonce), bytearray(data), bytearray())) == sealed
+        name = "16 KiB" if size == 16 * KIB else "1 MiB"
+        rep = args.repeat if size < MIB else max(2, args.repeat // 2)
+        compare(f"encrypt {name}", lambda: seal(ours, nonce, data),
+                lambda: theirs.seal(bytearray(nonce), bytearray(data), bytearray()), rep)
+        compare(f"decrypt {name}", lambda: open_(ours, nonce, sealed),
+                lambda: theirs.open(bytearray(nonce), bytearray(sealed), bytearray()), rep)
+    data = secrets.token_bytes(16 * KIB)
+    compare("encrypt 16 KiB, fresh key per message",
+            lambda: seal(make(key), nonce, data),
+            lambda: cf.createAESGCM(bytearray(key), ["python"]).seal(
+                bytearray(nonce), bytearray(data), bytearray()), args.repeat)
+
+
+# --- AES-CTR vs pyaes ----------------------------------------------------------------------------
+
+def bench_ctr(args) -> None:
+    print("AES-128-CTR vs pyaes 1.6.1 (key setup included on both sides)")
+    pyaes = _peer("pyaes", "pyaes==1.6.1")
+    if pyaes is None:
+        return
+    from refkx import ctr
+    if _wired(ctr):
+        encrypt = ctr.ctr_encrypt
+    else:
+        print("  note: refkx.ctr has no fast wiring; timing refkx.aes_fast.ctr_xor directly")
+        from refkx.aes_fast import FastAES, ctr_xor
+        encrypt = lambda k, icb, d: ctr_xor(FastAES(k), icb, d)
+    key, icb = secrets.token_bytes(16), secrets.token_bytes(16)
+    initial = int.from_bytes(icb, "big")
+    peer = lambda d: pyaes.AESModeOfOperationCTR(key, counter=pyaes.Counter(initial)).encrypt(d)
+    for size in [16 * KIB] + ([] if args.quick else [MIB]):
+        data = secrets.token_bytes(size)
+        assert encrypt(key, icb, data) == peer(data)
+        name = "16 KiB" if size == 16 * KIB else "1 MiB"
+        rep = args.repeat if size < MIB else max(2, args.repeat // 2)
+        compare(f"encrypt {name}", lambda: encrypt(key, icb, data), lambda: peer(data), rep)
+
+
+# --- X25519 vs tlslite-ng and x25519 0.0.2 -------------------------------------------------------
+
+def bench_x25519(args) -> None:
+    print("X25519 vs tlslite-ng 0.8.2 (tlslite.utils.x25519) and x25519 0.0.2")
+    from refkx import x25519 as rx
+    wired = _wired(rx)
+    if not wired:
+        print("  note: refkx.x25519 has no fast wiring; timing refkx.x25519_fast.x25519 directly")
+        from refkx.x25519_fast import x25519 as fast
+    k, k_peer = secrets.token_bytes(32), secrets.token_bytes(32)
+    peer_public = rx.X25519PrivateKey.from_private_bytes(k_peer).public_key()
+    u = peer_public.public_bytes_raw()
+    if wired:
+        ours_exchange = lambda: rx.X25519PrivateKey.from_private_bytes(k).exchange(peer_public)
+        ours_public = lambda: rx.X25519PrivateKey.from_private_bytes(k).public_key()
+    else:
+        ours_exchange = lambda: fast(k, u)
+        ours_public = lambda: fast(k, rx.BASE_POINT)
+    expected_shared = rx.x25519(k, u)
+    tx = _peer("tlslite.utils.x25519", "tlslite-ng==0.8.2")
+    if tx is not None:
+        assert bytes(tx.x25519(bytearray(k), bytearray(u))) == expected_shared
+        compare("exchange (tlslite-ng)", ours_exchange,
+                lambda: tx.x25519(bytearray(k), bytearray(u)), args.repeat)
+        compare("public key generation (tlslite-ng)", ours_public,
+                lambda: tx.x25519(bytearray(k), bytearray(tx.X25519_G)), args.repeat)
+    xp = _peer("x25519", "x25519==0.0.2")
+    if xp is not None:
+        assert xp.scalar_mult(k, u) == expected_shared
+        compare("exchange (x25519 0.0.2)", ours_exchange, lambda: xp.scalar_mult(k, u),
+                max(2, args.repeat // 2))
+        compare("public key generation (x25519 0.0.2)", ours_public,
+                lambda: xp.scalar_base_mult(k), max(2, args.repeat // 2))
+
+
+# --- FFDH vs bare pow -------------------------------------------------------------------------
+
+def bench_dh(args) -> None:
+    print("ffdhe2048 key generation + exchange vs bare pow() with the same exponent size")
+    from refkx import dh
+    group = dh.FFDHE2048
+    bits = group.exponent_bits
+    peer_key = dh.DHPrivateKey.generate(group)
+    peer_public = peer_key.public_key()          # validated once, outside the timing
+    y_peer = peer_public.y
+    p, g = group.p, group.g
+    if not _wired(dh):
+        print("  note: refkx.dh has no fast wiring; timing refkx.dh_fast.fixed_base_pow + pow")
+        from refkx.dh_fast import fixed_base_pow
+
+        def ours():
+            x = dh.generate_private_value(group)
+            fixed_base_pow(g, p, x, bits)
+            pow(y_peer, x, p)
+    else:
+        def ours():
+            key = dh.DHPrivateKey.generate(group)
+            key.public_key()
+            key.exchange(peer_public)
+
+    def bare():
+        x = secrets.randbits(bits) | 2                 # an exponent of the same size
+        pow(g, x, p)
+        pow(y_peer, x, p)
+
+    for _ in range(40):                                # past dh_fast.BUILD_AFTER: table built
+        ours()
+    compare(f"keygen + exchange ({bits}-bit exponents) vs bare pow", ours, bare, args.repeat,
+            note="(> 1: faster than bare pow)")
+
+    def ours_keygen():
+        dh.DHPrivateKey.generate(group).public_key()
+
+    compare("keygen only vs bare pow(g, x, p)", ours_keygen,
+            lambda: pow(g, secrets.randbits(bits) | 2, p), args.repeat)
+
+
+# --- RSA vs bare CRT and python-rsa ---------------------------------------------------------
+
+def bench_rsa(args) -> None:
+    print("RSA-2048 private operation (blinding + fault check) vs the bare CRT exponentiations")
+    from refkx import rsa, rsa_primitives
+    try:
+        from cryptography.hazmat.primitives.asymmetric import rsa as pyca_rsa
+        nums = pyca_rsa.generate_private_key(65537, 2048).private_numbers()
+        key = rsa.RSAPrivateKey(nums.public_numbers.n, 65537, nums.d, nums.p, nums.q)
+    except ImportError:
+        key = rsa.generate_private_key(2048)
+    c = secrets.randbelow(key.n)
+    bare = lambda: rsa_primitives.crt_exponentiation(key.p, key.q, key.dP, key.dQ, key.qInv, c)
+    from refkx.rsa_fast import private_operation as fast_op, private_operation_fresh_r
+    if _wired(rsa_primitives):
+        ours, label = (lambda: rsa_primitives.rsadp(key, c)), "RSADP (default path: rsa_fast)"
+    else:
+        print("  note: refkx.rsa_primitives has no fast wiring; timing refkx.rsa_fast directly")
+        ours, label = (lambda: fast_op(key, c)), "rsa_fast.private_operation"
+    assert ours() == bare()
+    compare(f"{label} vs bare CRT", ours, bare, args.repeat, note="(>= 0.91: within 10%)")
+    compare("readable private_operation vs bare CRT",
+            lambda: rsa_primitives.private_operation(key, c), bare, args.repeat)
+    compare("alternative: fresh r, r^e and r^-1 mod p, q (not wired)",
+            lambda: private_operation_fresh_r(key, c), bare, args.repeat)
+    pyrsa = _peer("rsa", "rsa>=4.9")
+    if pyrsa is not None:
+        peer_key = pyrsa.PrivateKey(key.n, key.e, key.d, key.p, key.q)
+        message = secrets.token_bytes(32)
+        ct = pyrsa.encrypt(message, pyrsa.PublicKey(key.n, key.e))
+        assert key.decrypt(ct, rsa.PKCS1v15()) == message
+        compare("PKCS#1 v1.5 decrypt (python-rsa, blinded)",
+                lambda: key.decrypt(ct, rsa.PKCS1v15()), lambda: pyrsa.decrypt(ct, peer_key),
+                args.repeat)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"Python {platform.python_version()} ({platform.python_implementation()}), {cpu}, "
+            f"{os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 1 MiB runs")
+    parser.add_argument("--repeat", type=int, default=5, help="alternating runs per side")
+    parser.add_argument("--only", default="gcm,ctr,x25519,dh,rsa",
+                        help="comma-separated subset of gcm,ctr,x25519,dh,rsa")
+    args = parser.parse_args(argv)
+    print(machine())
+    print("ratio = peer time / refkx time (> 1: refkx faster); CPU time, min of runs\n")
+    benches = {"gcm": bench_gcm, "ctr": bench_ctr, "x25519": bench_x25519, "dh": bench_dh,
+               "rsa": bench_rsa}
+    for name in args.only.split(","):
+        benches[name.strip()](args)
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

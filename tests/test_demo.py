@@ -1,0 +1,98 @@
+"""refkx.demo: the three stories run and tell the truth (in-process, output captured)."""
+
+import argparse
+
+import pytest
+
+from refkx import demo, rsa, session
+from refkx.errors import DecryptionError
+
+
+def _args(**kw):
+    defaults = dict(kem="x25519", mitm=False, forward_secrecy=False)
+    defaults.update(kw)
+    return argparse.Namespace(**defaults)
+
+
+def test_default_story(capsys):
+    assert demo.run_demo(_args()) == 0
+    out = capsys.readouterr().out
+    for phrase in ("RSA-2048", "client ephemeral private key", "client key share (public)",
+                   "enc (server's key share)", "Same shared secret on both sides: True",
+                   "authenticated = True", "master_secret", "server opens",
+                   "Hello, server! The key exchange worked.",
+                   "client_application_traffic_secret_1", "same on both sides",
+                   "peer_closed = True", "Sending after close is refused",
+                   "the server refuses it", "Time per phase", "asymmetric operations"):
+        assert phrase in out, phrase
+    assert "DIFFERENT" not in out and "should never happen" not in out
+
+
+@pytest.mark.parametrize("kem", ["ffdhe2048", "rsa2048-oaep", "x448"])
+def test_other_kems(capsys, kem):
+    assert demo.run_demo(_args(kem=kem)) == 0
+    out = capsys.readouterr().out
+    assert "Same shared secret on both sides: True" in out
+    assert "DIFFERENT" not in out
+
+
+def test_unknown_kem(capsys):
+    assert demo.run_demo(_args(kem="nope")) == 2
+    assert "unknown KEM" in capsys.readouterr().err
+
+
+def test_mitm_story(capsys):
+    assert demo.run_demo(_args(mitm=True)) == 0
+    out = capsys.readouterr().out
+    assert "MALLORY READS" in out and "my password is hunter2" in out
+    assert "alice.authenticated = False" in out
+    assert out.count("REFUSES") == 3
+    assert "should never happen" not in out
+
+
+def test_forward_secrecy_story(capsys):
+    assert demo.run_demo(_args(forward_secrecy=True)) == 0
+    out = capsys.readouterr().out
+    rsa_part, x25519_part = out.split("Eve decrypts the x25519 recording", 1)
+    assert "EVE READS (client->server): launch code: 0000" in rsa_part
+    assert "EVE READS" not in x25519_part and "FAILS" in x25519_part
+
+
+# --- the attacker's procedure, directly ---
+
+@pytest.fixture(scope="module")
+def identity():
+    return rsa.generate_private_key(2048)
+
+
+def test_decrypt_recording_rsa_transport(identity):
+    recording = demo.record_session("rsa2048-oaep", identity, [b"one", b"two"])
+    found = demo.decrypt_recording(recording, identity, lambda text: None)
+    assert [t for d, t in found if d == "client->server"] == [b"one", b"two"]
+    assert [t for d, t in found if d == "server->client"] == [b"ok: one", b"ok: two"]
+
+
+def test_decrypt_recording_needs_the_right_key(identity):
+    recording = demo.record_session("rsa2048-oaep", identity, [b"one"])
+    other = rsa.generate_private_key(2048)
+    with pytest.raises(DecryptionError):
+        demo.decrypt_recording(recording, other, lambda text: None)
+
+
+def test_decrypt_recording_ephemeral_fails(identity):
+    recording = demo.record_session("x25519", identity, [b"one"])
+    with pytest.raises(DecryptionError):
+        demo.decrypt_recording(recording, identity, lambda text: None)
+
+
+def test_parse_hello_reads_the_public_fields():
+    client = session.Client(kem="x448")
+    client.hello()
+    random, suite, kem_name, key_share = demo.parse_hello(client.transcript[0][1])
+    assert kem_name == "x448" and len(key_share) == 56 and len(random) == 32
+    assert suite.name == "TLS_AES_128_GCM_SHA256"
+
+
+def test_short():
+    assert demo.short(b"\x01\x02") == "0102 (2 B)"
+    assert demo.short(bytes(range(32))) == "0001020304050607..18191a1b1c1d1e1f (32 B)"
