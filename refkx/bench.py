@@ -998,6 +998,11 @@ def run_bench(args) -> int:
         if not args.plot.lower().endswith((".png", ".svg", ".pdf")):
             print("bench --plot: the file name must end in .png, .svg or .pdf", file=sys.stderr)
             return 2
+    for option, path in (("--json", args.json), ("--plot", args.plot)):
+        # Refuse a path that cannot be written before measuring anything (a usage error).
+        if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            print(f"bench {option}: no such directory for {path!r}", file=sys.stderr)
+            return 2
     if args.compare and not native_available():
         print("bench --compare needs the `cryptography` package (OpenSSL): "
               "pip install 'refkx[compare]'", file=sys.stderr)
@@ -1022,8 +1027,12 @@ def run_bench(args) -> int:
         return 2
     print(render(results))
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(results, f, indent=2)
+        try:
+            with open(args.json, "w", encoding="utf-8") as f:
+                json.dump(results, f, indent=2)
+        except OSError as exc:
+            print(f"bench --json: cannot write {args.json!r}: {exc}", file=sys.stderr)
+            return 1
         print(f"JSON written to {args.json}", file=sys.stderr)
     if args.plot:
         plot_amortization(results, args.plot)

@@ -26,8 +26,7 @@ from contextlib import contextmanager
 from . import session
 from .errors import DecryptionError, HandshakeError, InvalidKey, RefkxError
 from .kem import KEMS
-from .keyschedule import KeySchedule, transcript_hash
-from .record import CONTENT_HANDSHAKE, SUITES_BY_CODE, RecordProtection, split_records
+from .record import CONTENT_APPLICATION_DATA, RecordProtection, split_records
 from .rsa import generate_private_key
 
 WIDTH = 78
@@ -55,6 +54,13 @@ class Story:
         self.out = out or sys.stdout
         self.phases: list[tuple[str, float]] = []
         self.step = 0
+        self.failed = False          # a check went the wrong way: run_demo exits 1
+
+    def check(self, ok: bool) -> bool:
+        """Note the outcome of one of the demo's checks (CLI: exit 1 if any fails)."""
+        if not ok:
+            self.failed = True
+        return ok
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out)
@@ -100,21 +106,11 @@ def trace_value(party, name: str) -> bytes:
     raise KeyError(name)
 
 
-def parse_hello(message: bytes):
-    """The public fields of a ClientHello/ServerHello handshake message.
-
-    Layout (refkx.session, docs/session.md): type(1) length(3) || version(2) random(32)
-    cipher_suite(2) kem_name<1 byte length> key_share<2 byte length>. Anyone on the wire
-    can read these: they are sent in the clear.
-    """
-    body = message[4:]
-    random = body[2:34]
-    suite = SUITES_BY_CODE[int.from_bytes(body[34:36], "big")]
-    name_len = body[36]
-    kem_name = body[37:37 + name_len].decode("ascii")
-    share_len = int.from_bytes(body[37 + name_len:39 + name_len], "big")
-    key_share = body[39 + name_len:39 + name_len + share_len]
-    return random, suite, kem_name, key_share
+# The public fields of a ClientHello/ServerHello handshake message: (random, suite, kem_name,
+# key_share). Layout (docs/session.md): type(1) length(3) || version(2) random(32)
+# cipher_suite(2) kem_name<1 byte length> key_share<2 byte length>. Anyone on the wire can
+# read these: they are sent in the clear.
+parse_hello = session.parse_hello
 
 
 class RecordingRng:
@@ -239,7 +235,8 @@ def full_session(story: Story, kem_name: str) -> None:
     with story.phase("Client: check the server, send Finished"):
         msg3 = client.finish(msg2)
         story.value("client's shared secret", trace_value(client, "shared_secret"))
-        same = trace_value(client, "shared_secret") == trace_value(server, "shared_secret")
+        same = story.check(trace_value(client, "shared_secret")
+                           == trace_value(server, "shared_secret"))
         story.say(f"     Same shared secret on both sides: {same}.")
         for line in how_they_agree(kem_name):
             story.say(f"     {line}")
@@ -254,7 +251,7 @@ def full_session(story: Story, kem_name: str) -> None:
                      "server_application_traffic_secret_0", "client_application_write_0_key",
                      "server_application_write_0_key"):
             c, s = trace_value(client, name), trace_value(server, name)
-            story.value(name, f"{short(c)} {'same' if c == s else 'DIFFERENT'}")
+            story.value(name, f"{short(c)} {'same' if story.check(c == s) else 'DIFFERENT'}")
         story.value("exported (TLS-Exporter) check", f"{client.export(b'demo', b'', 8).hex()} "
                     f"/ {server.export(b'demo', b'', 8).hex()}")
 
@@ -280,7 +277,7 @@ def full_session(story: Story, kem_name: str) -> None:
                   "the old key is erased.")
         story.value("client_application_traffic_secret_0", old)
         story.value("client_application_traffic_secret_1", f"{short(new_c)} "
-                    f"{'same on both sides' if new_c == new_s else 'DIFFERENT'}")
+                    f"{'same on both sides' if story.check(new_c == new_s) else 'DIFFERENT'}")
         record = client.seal(b"sent under the new key")
         story.value("server opens (new key)", server.open(record).decode())
 
@@ -304,6 +301,7 @@ def full_session(story: Story, kem_name: str) -> None:
         story.say("     One bit of the ciphertext is flipped in flight ...")
         try:
             s2.open(bytes(record))
+            story.check(False)
             story.say("     !! the tampered record was accepted (this should never happen)")
         except HandshakeError as exc:
             story.say(f"     ... and the server refuses it: HandshakeError({exc}).")
@@ -368,6 +366,7 @@ def mitm(story: Story, kem_name: str) -> None:
             reply = m_server.respond(alice.hello())
             try:
                 alice.finish(reply)
+                story.check(False)
                 story.say(f"     {what}: !! accepted (this should never happen)")
             except HandshakeError:
                 story.say(f"     {what}: Alice REFUSES (HandshakeError) before sending anything.")
@@ -380,6 +379,7 @@ def mitm(story: Story, kem_name: str) -> None:
         reply = real.respond(m_client.hello())           # the server answers MALLORY's hello
         try:
             alice.finish(reply)
+            story.check(False)
             story.say("     Forwarded signature: !! accepted (this should never happen)")
         except HandshakeError:
             story.say("     Forwarded signature over Mallory's own hello: Alice REFUSES.")
@@ -402,7 +402,7 @@ def record_session(kem_name: str, identity, messages: list[bytes]):
     server.complete(client.finish(server.respond(client.hello())))
     for message in messages:
         server.open(client.seal(message))
-        client.open(server.seal(b"ok: " + message[:20]))
+        client.open(server.seal(b"ok: " + message))
     server.open(client.close())
     return [("client->server" if direction == "sent" else "server->client", data)
             for direction, _, data in client.wire]
@@ -415,20 +415,13 @@ def decrypt_recording(recording, leaked_key, say) -> list[tuple[str, bytes]]:
     """
     client_hello_record = recording[0][1]
     _, _, ch = split_records(client_hello_record)[0]
-    _, suite, kem_name, key_share = parse_hello(ch)
+    _, _, kem_name, key_share = parse_hello(ch)
     say(f"     recorded ClientHello: KEM {kem_name}, key share {short(key_share)}")
     say("     step 1: recover the shared secret from the key share with the leaked RSA key")
     shared = KEMS["rsa2048-oaep"].decapsulate(key_share, leaked_key)     # fails for a DH share
     say(f"       -> shared secret {short(shared)}")
-    reply = split_records(recording[1][1])
-    sh = reply[0][2]
-    schedule = KeySchedule(suite.hash_name)
-    schedule.handshake(shared, transcript_hash(ch, sh, hash_name=suite.hash_name))
     say("     step 2: rerun the key schedule; open the server's encrypted flight")
-    flight_type, flight = RecordProtection(schedule.server_handshake_traffic_secret,
-                                           suite).open(reply[1][1] + reply[1][2])
-    assert flight_type == CONTENT_HANDSHAKE
-    schedule.master(transcript_hash(ch, sh, flight, hash_name=suite.hash_name))
+    suite, schedule = session.recorded_key_schedule(client_hello_record, recording[1][1], shared)
     say(f"       -> client_application_traffic_secret_0 "
         f"{short(schedule.client_application_traffic_secret_0)}")
     say("     step 3: decrypt every recorded application record")
@@ -438,7 +431,7 @@ def decrypt_recording(recording, leaked_key, say) -> list[tuple[str, bytes]]:
     for direction, data in recording[3:]:          # after ClientHello, server flight, Finished
         for _, header, fragment in split_records(data):
             content_type, content = readers[direction].open(header + fragment)
-            if content_type == 23:
+            if content_type == CONTENT_APPLICATION_DATA:
                 plaintexts.append((direction, content))
     return plaintexts
 
@@ -462,12 +455,14 @@ def forward_secrecy(story: Story) -> None:
             try:
                 found = decrypt_recording(recordings[kem_name], identity, story.say)
             except (DecryptionError, InvalidKey, RefkxError, ValueError) as exc:
+                story.check(KEMS[kem_name].forward_secrecy)      # only the ephemeral KEM resists
                 story.say(f"       -> FAILS ({type(exc).__name__}). The key share is an ephemeral "
                           f"{kem_name} public key;")
                 story.say("          the RSA key only ever SIGNED. The private halves that could "
                           "rebuild the")
                 story.say("          shared secret were erased when the handshake ended.")
             else:
+                story.check(not KEMS[kem_name].forward_secrecy)
                 for direction, text in found:
                     story.say(f"       EVE READS ({direction}): {text.decode()}")
     story.lesson("RSA key transport encrypts the session secret to the server's long-term",
@@ -504,4 +499,7 @@ def run_demo(args) -> int:
         print(f"demo failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     story.say(f"\n(demo finished in {seconds(time.perf_counter() - started)})")
+    if story.failed:
+        print("demo: a check failed (see the output above)", file=sys.stderr)
+        return 1
     return 0

@@ -225,8 +225,20 @@ def connect_and_echo(port: int, messages, *, server_key=None, fingerprint: str |
 # Command line
 # --------------------------------------------------------------------------
 
+def _port(text: str) -> int:
+    """argparse type for --port: a TCP port number (a bad one is a usage error, exit 2)."""
+    import argparse
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be in 0..65535, not {port}")
+    return port
+
+
 def add_serve_arguments(parser) -> None:
-    parser.add_argument("--port", type=int, default=0,
+    parser.add_argument("--port", type=_port, default=0,
                         help="TCP port on 127.0.0.1 (0: pick a free one and print it)")
     parser.add_argument("--anonymous", action="store_true",
                         help="no server identity (the man-in-the-middle-able mode)")
@@ -236,7 +248,8 @@ def add_serve_arguments(parser) -> None:
 
 
 def add_connect_arguments(parser) -> None:
-    parser.add_argument("--port", type=int, required=True, help="the server's port on 127.0.0.1")
+    parser.add_argument("--port", type=_port, required=True,
+                        help="the server's port on 127.0.0.1")
     parser.add_argument("--fingerprint", help="the server key fingerprint printed by `serve` "
                         "(hex); without it the session is anonymous")
     parser.add_argument("--file", help="send this file (in records) instead of stdin lines")
@@ -256,7 +269,11 @@ def run_serve(args) -> int:
         print("generating the server's RSA-2048 identity key ...", file=sys.stderr, flush=True)
         identity = rsa.generate_private_key(2048)
         print(f"  done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
-    server = EchoServer(args.port, identity, timeout=args.timeout, log=_log)
+    try:
+        server = EchoServer(args.port, identity, timeout=args.timeout, log=_log)
+    except OSError as exc:                   # e.g. the port is already in use
+        print(f"serve: cannot listen on {LOOPBACK}:{args.port}: {exc}", file=sys.stderr)
+        return 1
     print(f"listening on {LOOPBACK}:{server.port}", flush=True)
     if identity is not None:
         fp = session.fingerprint(identity.public_key())
@@ -281,6 +298,12 @@ def _file_chunks(path: str, size: int = 16 * 1024):
 
 
 def run_connect(args) -> int:
+    from .kem import get_kem
+    try:
+        get_kem(args.kem)                    # an unknown name is a usage error: exit 2
+    except ValueError as exc:
+        print(f"connect: {exc}", file=sys.stderr)
+        return 2
     pinned = None
     if args.fingerprint is not None:
         pinned = args.fingerprint.strip().lower().replace(":", "")
@@ -289,18 +312,22 @@ def run_connect(args) -> int:
                   file=sys.stderr)
             return 2
     if args.file:
-        messages = list(_file_chunks(args.file))
+        try:
+            messages = list(_file_chunks(args.file))
+        except OSError as exc:
+            print(f"connect: cannot read --file: {exc}", file=sys.stderr)
+            return 2
     else:
         messages = [line.rstrip("\n").encode() for line in sys.stdin if line.rstrip("\n")]
+    if pinned is None:                       # said before anything is sent
+        print("warning: no --fingerprint given: the server is not authenticated "
+              "(anyone in the middle can read what is sent)", file=sys.stderr, flush=True)
     try:
         replies = connect_and_echo(args.port, messages, fingerprint=pinned, kem=args.kem,
                                    timeout=args.timeout)
     except (RefkxError, OSError, ValueError) as exc:
         print(f"connect: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    if pinned is None:
-        print("warning: no --fingerprint given: the server was not authenticated "
-              "(anyone in the middle could have read this)", file=sys.stderr)
     for sent, reply in zip(messages, replies):
         if args.file:
             continue

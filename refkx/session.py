@@ -210,6 +210,16 @@ def _parse_hello(body: bytes) -> tuple[bytes, CipherSuite, str, bytes]:
     return random, suite, kem_name, key_share
 
 
+def parse_hello(message: bytes) -> tuple[bytes, CipherSuite, str, bytes]:
+    """(random, suite, kem_name, key_share) of one whole ClientHello or ServerHello message
+    (header included). These fields cross the wire in the clear: anyone can read them.
+    HandshakeError if the message is not a well-formed hello."""
+    messages = split_handshake_messages(require_bytes("message", message))
+    if len(messages) != 1 or messages[0][0] not in (CLIENT_HELLO, SERVER_HELLO):
+        raise HandshakeError(_FAILURE)
+    return _parse_hello(messages[0][2])
+
+
 def _signed_content(transcript_hash: bytes) -> bytes:
     """RFC 8446 §4.4.3: 0x20 * 64 || context string || 0x00 || Transcript-Hash."""
     return SIGNATURE_PAD + SERVER_SIGNATURE_CONTEXT + b"\x00" + transcript_hash
@@ -763,21 +773,13 @@ def decrypt_recorded(client_hello: bytes, server_reply: bytes, client_records: b
     if not isinstance(server_private_key, rsa.RSAPrivateKey):
         raise TypeError("server_private_key must be an RSAPrivateKey")
     (_, _, hello_message), = split_records(client_hello)
-    (_, _, hello_body), = split_handshake_messages(hello_message)
-    _, suite, kem_name, key_share = _parse_hello(hello_body)
+    _, _, kem_name, key_share = parse_hello(hello_message)
     kem = kem_module.KEMS[kem_name]
     if kem.forward_secrecy:
         raise ValueError(f"{kem_name} is ephemeral: its private values were discarded after "
                          f"the handshake, and the server's RSA key never touched the secret")
     shared_secret = kem.decapsulate(key_share, server_private_key)   # the decisive step
-    (_, _, server_hello), (_, flight_header, flight) = split_records(server_reply)
-    transcript = [hello_message, server_hello]
-    schedule = ks.KeySchedule(suite.hash_name)
-    schedule.handshake(shared_secret, ks.transcript_hash(*transcript, hash_name=suite.hash_name))
-    _, flight_messages = RecordProtection(schedule.server_handshake_traffic_secret, suite).open(
-        flight_header + flight)
-    transcript += [m for _, m, _ in split_handshake_messages(flight_messages)]
-    schedule.master(ks.transcript_hash(*transcript, hash_name=suite.hash_name))
+    suite, schedule = recorded_key_schedule(client_hello, server_reply, shared_secret)
     protection = RecordProtection(schedule.client_application_traffic_secret_0, suite)
     plaintext = []
     for _, header, fragment in split_records(client_records):
@@ -787,3 +789,28 @@ def decrypt_recorded(client_hello: bytes, server_reply: bytes, client_records: b
         elif content_type == CONTENT_HANDSHAKE:      # a KeyUpdate: follow the chain (§7.2)
             protection = protection.updated()
     return b"".join(plaintext)
+
+
+def recorded_key_schedule(client_hello: bytes, server_reply: bytes,
+                          shared_secret: bytes) -> tuple[CipherSuite, ks.KeySchedule]:
+    """Re-run the key schedule of a RECORDED handshake: (suite, schedule) with every
+    traffic secret of the session.
+
+    client_hello, server_reply: the first two handshake messages as they crossed the wire.
+    Everything but `shared_secret` is public, so whoever recovers that secret (for RSA key
+    transport: with the server's private key) gets every key: RFC 8446 §7.1 over
+    Transcript-Hash(ClientHello, ServerHello), then the server's flight opened with the
+    server handshake key, then §7.1 again over Transcript-Hash(..server Finished).
+    """
+    (_, _, hello_message), = split_records(require_bytes("client_hello", client_hello))
+    _, suite, _, _ = parse_hello(hello_message)
+    (_, _, server_hello), (_, flight_header, flight) = split_records(
+        require_bytes("server_reply", server_reply))
+    schedule = ks.KeySchedule(suite.hash_name)
+    schedule.handshake(shared_secret, ks.transcript_hash(hello_message, server_hello,
+                                                         hash_name=suite.hash_name))
+    _, flight_messages = RecordProtection(schedule.server_handshake_traffic_secret, suite).open(
+        flight_header + flight)
+    schedule.master(ks.transcript_hash(hello_message, server_hello, flight_messages,
+                                       hash_name=suite.hash_name))
+    return suite, schedule

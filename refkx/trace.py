@@ -526,7 +526,7 @@ def _lines_for(args) -> list[str]:
             return gcm_lines(_hex_arg(args.key, "key"), _hex_arg(args.iv, "iv"),
                              _hex_arg(args.input, "input") or b"", _hex_arg(args.aad, "aad") or b"",
                              "GCM-AE (SP 800-38D §7.1) on your inputs")
-        number = args.case or MV_DEFAULT_CASE
+        number = MV_DEFAULT_CASE if args.case is None else args.case
         case = mcgrew_viega_case(number)
         return gcm_lines(case["K"], case["IV"], case["P"], case["A"],
                          f"GCM-AE, McGrew-Viega test case {number} "

@@ -296,6 +296,12 @@ def test_bench_rejects_bad_sizes():
     assert result.returncode == 2 and "not a size" in result.stderr
 
 
+def test_bench_refuses_unwritable_json_path_before_measuring(tmp_path):
+    result = _run("--quick", "--json", str(tmp_path / "missing-dir" / "bench.json"))
+    assert result.returncode == 2 and "no such directory" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
 def test_bench_aead_smoke_json(tmp_path):
     out = tmp_path / "bench.json"
     result = _run("--quick", "--repeat", "1", "--sections", "aead", "--sizes", "64,1K",

@@ -102,7 +102,7 @@ def test_vectors_slow_progress_display(monkeypatch, capsys):
 
 
 @pytest.mark.parametrize("topic, expected", [
-    ("aes", "3925841d"[:2]),
+    ("aes", "39 02 dc 19"),            # FIPS 197 App. B output 3925841d.., by columns
     ("gcm", "5bc94fbc3221a5db94fae95ae7121a47"),
     ("x25519", "c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552"),
     ("dh", "Same Z on both sides: True"),
@@ -213,3 +213,23 @@ def test_serve_anonymous_warns_connect():
         assert "not authenticated" in result.stderr
     finally:
         _stop(proc)
+
+
+@pytest.mark.parametrize("args", [
+    ("connect", "--port", "1", "--kem", "nope"),            # unknown KEM: before connecting
+    ("connect", "--port", "1", "--file", "/nonexistent/refkx-input"),
+    ("connect", "--port", "70000"),
+    ("serve", "--port", "-1", "--anonymous"),
+])
+def test_serve_connect_usage_errors_exit_2(args):
+    result = run(*args, stdin="x\n", timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_port_in_use_is_a_clean_failure():
+    import socket
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        result = run("serve", "--anonymous", "--port", str(busy.getsockname()[1]), timeout=60)
+    assert result.returncode == 1 and "cannot listen" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -6,6 +6,7 @@ import pytest
 
 from refkx import demo, rsa, session
 from refkx.errors import DecryptionError
+from rsa_keys import cached_key
 
 
 def _args(**kw):
@@ -62,7 +63,7 @@ def test_forward_secrecy_story(capsys):
 
 @pytest.fixture(scope="module")
 def identity():
-    return rsa.generate_private_key(2048)
+    return cached_key(2048)                # shared with the other test files
 
 
 def test_decrypt_recording_rsa_transport(identity):
@@ -96,3 +97,18 @@ def test_parse_hello_reads_the_public_fields():
 def test_short():
     assert demo.short(b"\x01\x02") == "0102 (2 B)"
     assert demo.short(bytes(range(32))) == "0001020304050607..18191a1b1c1d1e1f (32 B)"
+
+
+def test_a_failed_check_exits_1(capsys, monkeypatch):
+    # If the two sides ever disagreed, the demo must say so AND exit 1 (DESIGN.md: CLI exit
+    # status 1 on a failed check). Simulate a disagreement in the trace lookup.
+    real = demo.trace_value
+
+    def disagreeing(party, name):
+        value = real(party, name)
+        return value + b"!" if party.role == "server" and name == "master_secret" else value
+
+    monkeypatch.setattr(demo, "trace_value", disagreeing)
+    assert demo.run_demo(_args()) == 1
+    captured = capsys.readouterr()
+    assert "DIFFERENT" in captured.out and "a check failed" in captured.err

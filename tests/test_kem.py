@@ -19,8 +19,27 @@ FAST = ["x25519", "x448", "ffdhe2048", "modp1536", "rsa2048-oaep"]
 
 @functools.lru_cache(maxsize=None)
 def keypair(name):
-    """One recipient key pair per KEM for the whole run (RSA-4096 keygen takes seconds)."""
-    return KEMS[name].generate_keypair()
+    """One recipient key pair per KEM for the whole run.
+
+    rsa2048-oaep runs the KEM's own generate_keypair; rsa3072/4096-oaep use the first
+    key of that size in NIST CAVP KeyGenRSA.rsp instead, because a pure-Python 3072- or
+    4096-bit prime search takes from seconds to half a minute (refkx.rsa's key
+    generation is tested in tests/test_rsa.py)."""
+    k = KEMS[name]
+    if name.startswith("rsa") and k.bits > 2048:
+        private_key = _cavp_rsa_key(k.bits)
+        return private_key, private_key.public_key().public_bytes()
+    return k.generate_keypair()
+
+
+def _cavp_rsa_key(bits):
+    from refkx.kat import vector_path
+    from refkx.kat.parsers import parse_key_value_blocks
+
+    for block in parse_key_value_blocks(vector_path("rsa", "KeyGenRSA.rsp")):
+        if "n" in block and int(block["n"], 16).bit_length() == bits:
+            return rsa.RSAPrivateKey(*(int(block[f], 16) for f in ("n", "e", "d", "p", "q")))
+    raise LookupError(f"no {bits}-bit key in KeyGenRSA.rsp")
 
 
 def test_kems_names():

@@ -11,15 +11,16 @@ import time
 
 import pytest
 
-from refkx import net, rsa, session
+from refkx import net, session
 from refkx.errors import HandshakeError
+from rsa_keys import cached_key
 
 TIMEOUT = 5.0
 
 
 @pytest.fixture(scope="module")
 def identity():
-    return rsa.generate_private_key(2048)
+    return cached_key(2048)                # shared with the other test files
 
 
 @pytest.fixture
@@ -132,7 +133,7 @@ def test_wrong_fingerprint_refused_before_any_data(server):
 
 
 def test_wrong_pinned_key_refused(server):
-    other = rsa.generate_private_key(1024, _allow_weak=True).public_key()
+    other = cached_key(1024).public_key()
     with pytest.raises(HandshakeError):
         net.connect_and_echo(server.port, [b"secret"], server_key=other, timeout=TIMEOUT)
 

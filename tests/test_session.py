@@ -16,12 +16,15 @@ from refkx.kem import KEMS
 from refkx.record import (CONTENT_ALERT, CONTENT_APPLICATION_DATA, CONTENT_HANDSHAKE, MAX_PLAINTEXT,
                           TLS_AES_128_GCM_SHA256, RecordError, RecordProtection, record_header)
 from refkx.session import (FINISHED, KEY_UPDATE, Client, KeyUpdateRequired, Server, State,
-                           decrypt_recorded, fingerprint, handshake_message)
+                           decrypt_recorded, fingerprint, handshake_message, parse_hello,
+                           recorded_key_schedule)
+from rsa_keys import cached_key
 
-# Pure-Python key generation is slow: one key per size for the whole run.
-@lru_cache(maxsize=None)
+
+# Pure-Python key generation is slow: one key per size for the whole run, shared with the
+# other test files through tests/rsa_keys.py.
 def rsa_key(bits=2048):
-    return rsa.generate_private_key(bits)
+    return cached_key(bits)
 
 
 @lru_cache(maxsize=None)
@@ -555,6 +558,21 @@ def test_rsa_transport_has_no_forward_secrecy():
     client.close(), server.close()                    # the session is over, keys erased
     # Years later the server's key is stolen: the recording opens.
     assert decrypt_recorded(msg1, msg2, recorded, key) == b"the secret plans v2"
+
+
+def test_recorded_key_schedule_and_parse_hello_read_only_public_bytes():
+    client, server = Client("x25519"), Server()
+    msg1, msg2, _ = handshake(client, server)
+    random, suite, kem_name, key_share = parse_hello(client.transcript[0][1])
+    assert (suite.name, kem_name, len(random), len(key_share)) == \
+        ("TLS_AES_128_GCM_SHA256", "x25519", 32, 32)
+    shared_secret = dict(client.key_schedule_trace())["shared_secret"]
+    _, schedule = recorded_key_schedule(msg1, msg2, shared_secret)
+    assert schedule.server_application_traffic_secret_0 == \
+        dict(server.key_schedule_trace())["server_application_traffic_secret_0"]
+    for bad in (b"", client.transcript[2][1], client.transcript[0][1] + b"\x00"):
+        with pytest.raises(HandshakeError):
+            parse_hello(bad)
 
 
 @pytest.mark.parametrize("kem", ["x25519", "ffdhe2048"])

@@ -99,6 +99,8 @@ def test_gcm_default_is_test_case_4():
 def test_gcm_unknown_case():
     with pytest.raises(ValueError):
         trace.mcgrew_viega_case(19)
+    with pytest.raises(ValueError):             # --case 0 is not "the default case"
+        trace._lines_for(_args("gcm", case=0))
 
 
 # --- x25519: RFC 7748 §5.2 ---
