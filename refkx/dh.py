@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 FULL_EXPONENT = "full"  # exponent_bits="full": x drawn from the whole of [2, q - 1]
+MAX_CANDIDATE_DRAWS = 1000  # guards generate_private_value against a broken injected rng
 
 Rng = Callable[[int], bytes]
 ExponentBits = Union[None, int, str]
@@ -113,15 +114,25 @@ def generate_private_value(group: DHGroup, exponent_bits: ExponentBits = None,
     `rng(n)` returns n random bytes (default secrets.token_bytes).
     """
     group = _require_group(group)
+    if rng is not None and not callable(rng):
+        raise TypeError("rng must be a callable taking a byte count, or None")
     rng = secrets.token_bytes if rng is None else rng
     M = _exponent_range(group, exponent_bits)
     N = (M - 1).bit_length()
-    while True:
+    n_octets = (N + 7) // 8
+    # Each draw is accepted with probability > 1/2, so a working rng never needs
+    # MAX_CANDIDATE_DRAWS draws; the bound stops a broken injected rng from looping forever.
+    for _ in range(MAX_CANDIDATE_DRAWS):
+        returned_bits = rng(n_octets)
+        if not isinstance(returned_bits, (bytes, bytearray, memoryview)) \
+                or len(returned_bits) != n_octets:
+            raise ValueError(f"rng must return exactly {n_octets} bytes")
         # Step 5-6: c is N bits from the RBG, as a non-negative integer.
-        c = os2ip(rng((N + 7) // 8)) & ((1 << N) - 1)
+        c = os2ip(bytes(returned_bits)) & ((1 << N) - 1)
         # Step 7 ("if c > M - 2, go to step 5"), shifted by one so that x >= 2.
         if c <= M - 3:
             return c + 2  # Step 8 (x = c + 1 in the standard; we skip x = 1).
+    raise RuntimeError("the rng gave no private value in range")
 
 
 def _check_private_value(group: DHGroup, x: object) -> int:

@@ -149,6 +149,10 @@ def eme_oaep_encode(M: bytes, k: int, L: bytes, hash_name: str, mgf_hash_name: s
 def eme_oaep_decode(EM: bytes, k: int, L: bytes, hash_name: str, mgf_hash_name: str) -> bytes:
     """RFC 8017 §7.1.2 step 3, EME-OAEP decoding; one DecryptionError for every failure."""
     h_len = _check_hash(hash_name)
+    EM = require_bytes("EM", EM)
+    # Step 1 (for direct callers): EM must be k >= 2hLen + 2 octets, else "decryption error".
+    if len(EM) != k or k < 2 * h_len + 2:
+        raise DecryptionError(DECRYPTION_ERROR)
     # 3.a: lHash = Hash(L).
     lHash = _hash(hash_name, L)
     # 3.b: separate EM = Y || maskedSeed || maskedDB.
@@ -187,20 +191,27 @@ def eme_oaep_decode(EM: bytes, k: int, L: bytes, hash_name: str, mgf_hash_name: 
     return DB[h_len + separator_index + 1:]
 
 
+def _oaep_parameters(key, L: bytes, hash_name: str,
+                     mgf_hash_name: Optional[str]) -> tuple[bytes, str, int, int]:
+    """(L, MGF1 hash, hLen, k) for OAEP with `key`; ValueError if k < 2hLen + 2."""
+    L = require_bytes("label", L)
+    mgf_hash_name = hash_name if mgf_hash_name is None else mgf_hash_name
+    h_len = _check_hash(hash_name)
+    _check_hash(mgf_hash_name)
+    k = _modulus_octets(key)
+    if k < 2 * h_len + 2:
+        raise ValueError(f"a {k * 8}-bit key is too small for OAEP with {hash_name}")
+    return L, mgf_hash_name, h_len, k
+
+
 def rsaes_oaep_encrypt(public_key, M: bytes, L: bytes = b"", hash_name: str = "sha1",
                        mgf_hash_name: Optional[str] = None, rng: Optional[Rng] = None,
                        trace: Trace = None) -> bytes:
     """RFC 8017 §7.1.1 RSAES-OAEP-ENCRYPT((n, e), M, L) -> C."""
     M = require_bytes("plaintext", M)
-    L = require_bytes("label", L)
-    mgf_hash_name = hash_name if mgf_hash_name is None else mgf_hash_name
-    h_len = _check_hash(hash_name)
-    _check_hash(mgf_hash_name)
-    k = _modulus_octets(public_key)
+    L, mgf_hash_name, h_len, k = _oaep_parameters(public_key, L, hash_name, mgf_hash_name)
     # Step 1.a: a label longer than the hash's input limit is impossible with hashlib.
     # Step 1.b: if mLen > k - 2hLen - 2, output "message too long" (before any arithmetic).
-    if k < 2 * h_len + 2:
-        raise ValueError(f"a {k * 8}-bit key is too small for OAEP with {hash_name}")
     if len(M) > k - 2 * h_len - 2:
         raise ValueError(f"message too long: at most {k - 2 * h_len - 2} bytes for this key "
                          f"and OAEP-{hash_name}, got {len(M)}")
@@ -220,14 +231,8 @@ def rsaes_oaep_decrypt(private_key, C: bytes, L: bytes = b"", hash_name: str = "
                        mgf_hash_name: Optional[str] = None) -> bytes:
     """RFC 8017 §7.1.2 RSAES-OAEP-DECRYPT(K, C, L) -> M, or DecryptionError."""
     C = require_bytes("ciphertext", C)
-    L = require_bytes("label", L)
-    mgf_hash_name = hash_name if mgf_hash_name is None else mgf_hash_name
-    h_len = _check_hash(hash_name)
-    _check_hash(mgf_hash_name)
-    k = _modulus_octets(private_key)
     # Step 1.c: k < 2hLen + 2 is a property of the key and hash, not of C: report it precisely.
-    if k < 2 * h_len + 2:
-        raise ValueError(f"a {k * 8}-bit key is too small for OAEP with {hash_name}")
+    L, mgf_hash_name, _, k = _oaep_parameters(private_key, L, hash_name, mgf_hash_name)
     # Step 1.b: if the length of C is not k octets, output "decryption error".
     if len(C) != k:
         raise DecryptionError(DECRYPTION_ERROR)
@@ -300,7 +305,11 @@ def rsaes_pkcs1_v1_5_decrypt(private_key, C: bytes, implicit_rejection: bool = F
 
 def eme_pkcs1_v1_5_decode(EM: bytes) -> bytes:
     """RFC 8017 §7.2.2 step 3: M from EM = 0x00 || 0x02 || PS || 0x00 || M, or DecryptionError."""
+    EM = require_bytes("EM", EM)
     k = len(EM)
+    # Step 1 (for direct callers): k >= 11, else "decryption error".
+    if k < PKCS1_V1_5_OVERHEAD:
+        raise DecryptionError(DECRYPTION_ERROR)
     # Scan every octet after the block type for the first zero, without stopping early.
     found_separator = 0
     separator_index = 0
@@ -365,6 +374,16 @@ def implicit_rejection_message(private_key, C: bytes) -> bytes:
 
 # --- RSASSA-PSS (RFC 8017 §8.1) with EMSA-PSS (§9.1) --------------------------------
 
+def _salt_length(s_len: Optional[int], h_len: int) -> int:
+    """sLen: hLen when None, else a non-negative int (caller misuse otherwise)."""
+    if s_len is None:
+        return h_len
+    s_len = require_int("salt_length", s_len)
+    if s_len < 0:
+        raise ValueError("salt_length must be >= 0")
+    return s_len
+
+
 def _pss_lengths(em_bits: int, hash_name: str, s_len: int) -> tuple[int, int]:
     """(emLen, hLen), after §9.1.1 step 3 / §9.1.2 step 3 (emLen < hLen + sLen + 2)."""
     h_len = _check_hash(hash_name)
@@ -415,6 +434,8 @@ def emsa_pss_verify(M: bytes, EM: bytes, em_bits: int, hash_name: str, mgf_hash_
     """RFC 8017 §9.1.2 EMSA-PSS-VERIFY(M, EM, emBits): returns if "consistent",
     raises InvalidSignature if "inconsistent"."""
     # Step 3: if emLen < hLen + sLen + 2 (a key/hash/salt mismatch: ValueError).
+    EM = require_bytes("EM", EM)
+    s_len = _salt_length(require_int("s_len", s_len), 0)
     em_len, h_len = _pss_lengths(em_bits, hash_name, s_len)
     if len(EM) != em_len:
         raise InvalidSignature("invalid signature")
@@ -452,19 +473,26 @@ def emsa_pss_verify(M: bytes, EM: bytes, em_bits: int, hash_name: str, mgf_hash_
         raise InvalidSignature("invalid signature")
 
 
+def _pss_parameters(key, hash_name: str, s_len: Optional[int],
+                    mgf_hash_name: Optional[str]) -> tuple[str, int, int, int]:
+    """(MGF1 hash, sLen, modBits, k) for PSS with `key`; ValueError if the salt does not fit."""
+    mgf_hash_name = hash_name if mgf_hash_name is None else mgf_hash_name
+    h_len = _check_hash(hash_name)
+    _check_hash(mgf_hash_name)
+    s_len = _salt_length(s_len, h_len)
+    mod_bits = key.n.bit_length()
+    _pss_lengths(mod_bits - 1, hash_name, s_len)
+    return mgf_hash_name, s_len, mod_bits, _modulus_octets(key)
+
+
 def rsassa_pss_sign(private_key, M: bytes, hash_name: str = "sha1", s_len: Optional[int] = None,
                     mgf_hash_name: Optional[str] = None, rng: Optional[Rng] = None,
                     trace: Trace = None) -> bytes:
     """RFC 8017 §8.1.1 RSASSA-PSS-SIGN(K, M) -> S; sLen None means hLen."""
     M = require_bytes("message", M)
-    mgf_hash_name = hash_name if mgf_hash_name is None else mgf_hash_name
-    h_len = _check_hash(hash_name)
-    _check_hash(mgf_hash_name)
-    s_len = h_len if s_len is None else s_len
-    mod_bits = private_key.n.bit_length()
-    k = _modulus_octets(private_key)
-    # §9.1.1 step 3 before any randomness or arithmetic.
-    _pss_lengths(mod_bits - 1, hash_name, s_len)
+    # §9.1.1 step 3 (emLen < hLen + sLen + 2) before any randomness or arithmetic.
+    mgf_hash_name, s_len, mod_bits, k = _pss_parameters(private_key, hash_name, s_len,
+                                                        mgf_hash_name)
     # §9.1.1 step 4: salt.
     salt = _random(rng, s_len, "PSS salt") if s_len else b""
     # Step 1: EM = EMSA-PSS-ENCODE(M, modBits - 1).
@@ -483,13 +511,8 @@ def rsassa_pss_verify(public_key, M: bytes, S: bytes, hash_name: str = "sha1",
     """RFC 8017 §8.1.2 RSASSA-PSS-VERIFY((n, e), M, S): returns, or raises InvalidSignature."""
     M = require_bytes("message", M)
     S = require_bytes("signature", S)
-    mgf_hash_name = hash_name if mgf_hash_name is None else mgf_hash_name
-    h_len = _check_hash(hash_name)
-    _check_hash(mgf_hash_name)
-    s_len = h_len if s_len is None else s_len
-    mod_bits = public_key.n.bit_length()
-    k = _modulus_octets(public_key)
-    _pss_lengths(mod_bits - 1, hash_name, s_len)
+    mgf_hash_name, s_len, mod_bits, k = _pss_parameters(public_key, hash_name, s_len,
+                                                        mgf_hash_name)
     # Step 1: if the length of S is not k octets, output "invalid signature".
     if len(S) != k:
         raise InvalidSignature("invalid signature")

@@ -188,6 +188,8 @@ class RSAPrivateKey:
     @classmethod
     def from_private_exponent(cls, n: int, e: int, d: int) -> "RSAPrivateKey":
         """A key from (n, e, d) only: p and q recovered by `recover_prime_factors`."""
+        n, e = require_int("n", n), require_int("e", e)
+        _check_public_numbers(n, e)  # bounds the factoring work before it starts
         p, q = recover_prime_factors(n, e, d)
         return cls(n, e, d, p, q)
 

@@ -38,6 +38,7 @@ import math
 import secrets
 from typing import Protocol
 
+from .encoding import require_int
 from .fast_paths import use_fast_default
 
 USE_FAST = use_fast_default()
@@ -61,6 +62,7 @@ class RSAPrivateNumbers(Protocol):
 
 def rsaep(public_key: RSAPublicNumbers, m: int) -> int:
     """RFC 8017 §5.1.1 RSAEP((n, e), m) -> c."""
+    m = require_int("m", m)
     n, e = public_key.n, public_key.e
     # Step 1: if m is not between 0 and n - 1, output "message representative out of range".
     if not 0 <= m < n:
@@ -71,6 +73,7 @@ def rsaep(public_key: RSAPublicNumbers, m: int) -> int:
 
 def rsadp(private_key: RSAPrivateNumbers, c: int) -> int:
     """RFC 8017 §5.1.2 RSADP(K, c) -> m, with the CRT (step 2.b), blinding and fault check."""
+    c = require_int("c", c)
     # Step 1: if c is not between 0 and n - 1, output "ciphertext representative out of range".
     if not 0 <= c < private_key.n:
         raise ValueError("ciphertext representative out of range")
@@ -80,6 +83,7 @@ def rsadp(private_key: RSAPrivateNumbers, c: int) -> int:
 
 def rsasp1(private_key: RSAPrivateNumbers, m: int) -> int:
     """RFC 8017 §5.2.1 RSASP1(K, m) -> s; the same computation as RSADP."""
+    m = require_int("m", m)
     # Step 1: if m is not between 0 and n - 1, output "message representative out of range".
     if not 0 <= m < private_key.n:
         raise ValueError("message representative out of range")
@@ -89,6 +93,7 @@ def rsasp1(private_key: RSAPrivateNumbers, m: int) -> int:
 
 def rsavp1(public_key: RSAPublicNumbers, s: int) -> int:
     """RFC 8017 §5.2.2 RSAVP1((n, e), s) -> m."""
+    s = require_int("s", s)
     n, e = public_key.n, public_key.e
     # Step 1: if s is not between 0 and n - 1, output "signature representative out of range".
     if not 0 <= s < n:

@@ -380,3 +380,15 @@ def test_agrees_with_openssl(group):
         ours.x, pyca_dh.DHPublicNumbers(ours.public_key().y, params.parameter_numbers())
     ).private_key()
     assert mirrored.public_key().public_numbers().y == ours.public_key().y
+
+
+def test_broken_injected_rng_is_refused_not_looped_on():
+    # Review fix: an rng that never yields a candidate below M used to loop forever.
+    with pytest.raises(RuntimeError):
+        DHPrivateKey.generate(FFDHE2048, rng=lambda n: b"\xff" * n)
+    for bad in (lambda n: b"", lambda n: bytes(n + 1), lambda n: "x" * n, lambda n: None):
+        with pytest.raises(ValueError):
+            DHPrivateKey.generate(FFDHE2048, rng=bad)
+    with pytest.raises(TypeError):
+        DHPrivateKey.generate(FFDHE2048, rng=b"not callable")
+    assert DHPrivateKey.generate(FFDHE2048, rng=lambda n: bytearray(n)).x == 2

@@ -470,3 +470,26 @@ def test_pss_trace_rows_are_consistent():
     assert values["mHash"] == hashlib.sha256(b"hello").digest()
     assert values["M'"] == bytes(8) + values["mHash"] + b"\x05" * 10
     key.public_key().verify(values["S"], b"hello", PSS("sha256", 10))
+
+
+def test_spec_shaped_functions_refuse_bad_shapes():
+    # Review fix: these raised IndexError / OverflowError for short EM or a negative sLen.
+    key = cached_key(1024)
+    for EM in (b"", b"\x00", bytes(127), bytes(129)):
+        with pytest.raises(DecryptionError, match="^decryption error$"):
+            pkcs1.eme_oaep_decode(EM, 128, b"", "sha1", "sha1")
+    for EM in (b"", b"\x00\x02", bytes(10)):
+        with pytest.raises(DecryptionError, match="^decryption error$"):
+            pkcs1.eme_pkcs1_v1_5_decode(EM)
+    for s_len, error in ((-1, ValueError), (-2 ** 2000, ValueError), (True, TypeError), (1.0, TypeError)):
+        with pytest.raises(error):
+            pkcs1.rsassa_pss_sign(key, b"m", "sha256", s_len)
+        with pytest.raises(error):
+            pkcs1.rsassa_pss_verify(key.public_key(), b"m", bytes(128), "sha256", s_len)
+        with pytest.raises(error):
+            pkcs1.emsa_pss_verify(b"m", bytes(127), 1023, "sha256", "sha256", s_len)
+    for primitive, k in ((pkcs1.rsaep, key.public_key()), (pkcs1.rsadp, key),
+                         (pkcs1.rsasp1, key), (pkcs1.rsavp1, key.public_key())):
+        for bad in (True, 1.0, "1", b"\x01"):
+            with pytest.raises(TypeError):
+                primitive(k, bad)

@@ -238,6 +238,12 @@ def test_recover_prime_factors():
         recover_prime_factors(key.n, key.e, key.d + 1)
     with pytest.raises(ValueError):
         recover_prime_factors(key.n, key.e, key.d + 2, tries=5)
+    # Out-of-policy (n, e) are refused before any factoring work (review fix).
+    for n, e in ((1 << 20000 | 1, 3), (key.n - 1, key.e), (15, 3), (key.n, 2)):
+        with pytest.raises(InvalidKey):
+            RSAPrivateKey.from_private_exponent(n, e, key.d)
+    with pytest.raises(TypeError):
+        RSAPrivateKey.from_private_exponent(float(key.n), key.e, key.d)
 
 
 # --- primitives (RFC 8017 §5) ---
