@@ -21,6 +21,12 @@ from __future__ import annotations
 
 from .aes import AES, BLOCK_SIZE
 from .encoding import require_bytes
+from . import aes_fast
+from .fast_paths import use_fast_default
+
+# refkx.fast_paths: USE_FAST = False (or REFKX_READABLE=1 in the environment) selects the
+# readable code below instead of the optimised twin; see docs/performance.md.
+USE_FAST = use_fast_default()
 
 COUNTER_MODULUS = 1 << (8 * BLOCK_SIZE)   # B.1 with m = 128: the whole block counts
 
@@ -58,12 +64,17 @@ def ctr_encrypt(key_or_cipher, initial_counter_block: bytes, data: bytes) -> byt
     key_or_cipher: a 16/24/32-byte AES key, or an object with encrypt_block()
     (e.g. an existing refkx.aes.AES). initial_counter_block: exactly 16 bytes.
     """
-    cipher = _block_cipher(key_or_cipher)
+    fast = USE_FAST and isinstance(key_or_cipher, (bytes, bytearray, memoryview, aes_fast.FastAES))
+    cipher = None if fast else _block_cipher(key_or_cipher)
     initial_counter_block = require_bytes("initial_counter_block", initial_counter_block)
     if len(initial_counter_block) != BLOCK_SIZE:
         raise ValueError(f"initial_counter_block must be {BLOCK_SIZE} bytes, "
                          f"not {len(initial_counter_block)}")
     data = require_bytes("data", data)
+    if fast:   # refkx.aes_fast: the whole keystream in one pass (same values as _ctr)
+        if not isinstance(key_or_cipher, aes_fast.FastAES):
+            key_or_cipher = aes_fast.FastAES(key_or_cipher)
+        return aes_fast.ctr_xor(key_or_cipher, initial_counter_block, data)
     return _ctr(cipher, initial_counter_block, data)
 
 

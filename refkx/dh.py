@@ -49,6 +49,12 @@ from .dh_groups import (FFDHE2048, FFDHE3072, FFDHE4096, FFDHE6144, FFDHE8192, G
                         RFC5114_1024_160, RFC5114_2048_224, RFC5114_2048_256, DHGroup)
 from .encoding import i2osp, os2ip, require_bytes, require_int
 from .errors import InvalidKey
+from . import dh_fast
+from .fast_paths import use_fast_default
+
+# refkx.fast_paths: USE_FAST = False (or REFKX_READABLE=1 in the environment) selects the
+# readable code below instead of the optimised twin; see docs/performance.md.
+USE_FAST = use_fast_default()
 
 __all__ = [
     "DHGroup", "GROUPS", "DHPrivateKey", "DHPublicKey", "FULL_EXPONENT",
@@ -69,6 +75,8 @@ ExponentBits = Union[None, int, str]
 
 def _public_value(group: DHGroup, x: int) -> int:
     """y = g^x mod p (SP 800-56A §5.6.1.1.4 step 7): fixed base g."""
+    if USE_FAST:   # refkx.dh_fast: a table of g^(d * 2^(6i)) mod p, built per group
+        return dh_fast.fixed_base_pow(group.g, group.p, x, group.exponent_bits)
     return pow(group.g, x, group.p)
 
 

@@ -31,6 +31,13 @@ import secrets
 from .aes import AES, BLOCK_SIZE
 from .encoding import constant_time_equal, require_bytes, require_int
 from .errors import InvalidTag
+from . import gcm_fast
+from .fast_paths import use_fast_default
+
+# refkx.fast_paths: USE_FAST = False (or REFKX_READABLE=1 in the environment) selects the
+# readable code below instead of the optimised twin; see docs/performance.md.
+# AESGCM objects choose their path when constructed.
+USE_FAST = use_fast_default()
 
 TAG_SIZE = 16                     # bytes; t = 128 (§5.2.1.2 allows shorter, refkx does not)
 NONCE_SIZE = 12                   # the recommended 96-bit IV (§8.2), the J_0 = IV || 0^31 || 1 path
@@ -158,6 +165,8 @@ class AESGCM:
             raise ValueError(f"AESGCM key must be 16, 24 or 32 bytes, not {len(key)}")
         self._cipher = self._cipher_class(key)
         self._H = self._cipher.encrypt_block(bytes(BLOCK_SIZE))   # §7.1 step 1: H = CIPH_K(0^128)
+        # The optimised twin (refkx.gcm_fast) computes the same GCM-AE/GCM-AD; see USE_FAST.
+        self._fast = gcm_fast.FastGCM(key) if USE_FAST and self._cipher_class is AES else None
 
     @staticmethod
     def generate_key(bit_length: int) -> bytes:
@@ -182,6 +191,8 @@ class AESGCM:
         """§7.1 Algorithm 4 GCM-AE_K(IV, P, A); returns C || T (T is 16 bytes)."""
         IV, P, A = self._inputs(nonce, data, associated_data)
         check_lengths(len(IV), len(P), len(A))                     # §7.1 "Prerequisites"
+        if self._fast is not None and self._ghash is ghash and self._gctr is gctr:
+            return self._fast.encrypt(IV, P, A)                    # hooks not replaced
         J_0 = _j0(self._ghash, self._H, IV)                        # step 2
         C = self._gctr(self._cipher.encrypt_block, inc_32(J_0), P)  # step 3: C = GCTR(inc_32(J_0), P)
         return C + self._tag(J_0, A, C)                            # steps 4-7
@@ -199,6 +210,8 @@ class AESGCM:
         if len(data) < TAG_SIZE:
             raise InvalidTag()
         C, T = data[:-TAG_SIZE], data[-TAG_SIZE:]                 # step 1: len(T) = t = 128
+        if self._fast is not None and self._ghash is ghash and self._gctr is gctr:
+            return self._fast.decrypt(IV, C, T, A)                 # hooks not replaced
         J_0 = _j0(self._ghash, self._H, IV)                        # step 3
         # Steps 5-8 come before step 4 here, so that no plaintext exists when the tag is wrong.
         if not constant_time_equal(self._tag(J_0, A, C), T):      # steps 5-8: compare T' with T
