@@ -74,7 +74,7 @@ ExponentBits = Union[None, int, str]
 # --- the exponentiations (one place each, so a fast module can replace them) ---
 
 def _public_value(group: DHGroup, x: int) -> int:
-    """y = g^x mod p (SP 800-56A §5.6.1.1.4 step 7): fixed base g."""
+    """y = g^x mod p (SP 800-56A §5.6.1.1.4, the step after x = c + 1): fixed base g."""
     if USE_FAST:   # refkx.dh_fast: a table of g^(d * 2^(6i)) mod p, built per group
         return dh_fast.fixed_base_pow(group.g, group.p, x, group.exponent_bits)
     return pow(group.g, x, group.p)
@@ -87,6 +87,8 @@ def _shared_value(group: DHGroup, x: int, y: int) -> int:
 
 def _in_order_q_subgroup(group: DHGroup, y: int) -> bool:
     """y^q = 1 (mod p) (SP 800-56A §5.6.2.3.1 step 2)."""
+    if USE_FAST and group.is_safe_prime:  # refkx.dh_fast: Euler's criterion, (y/p) = 1
+        return dh_fast.in_safe_prime_subgroup(y, group.p)
     return pow(y, group.q, group.p) == 1
 
 

@@ -1,9 +1,9 @@
 """Fast fixed-base exponentiation g^x mod p for finite-field Diffie-Hellman key generation.
 
-The optimised twin of refkx.dh's `_public_value` (NIST SP 800-56A Rev. 3 §5.6.1.1.4 step 7:
-y = g^x mod p). The shared-secret exponentiation y_peer^x has a different base every time, so
-nothing can be precomputed for it: refkx.dh keeps CPython's pow() for that (and for the
-subgroup check y^q), which is as fast as pure Python gets.
+The optimised twin of refkx.dh's `_public_value` (NIST SP 800-56A Rev. 3 §5.6.1.1.4, the
+step after x = c + 1: y = g^x mod p). The shared-secret exponentiation y_peer^x has a
+different base every time, so nothing can be precomputed for it: refkx.dh keeps CPython's
+pow() for that, which is as fast as pure Python gets.
 
 The idea (fixed-base windowing; Brickell, Gordon, McCurley & Wilson, "Fast exponentiation with
 precomputation", EUROCRYPT 1992; Menezes, van Oorschot & Vanstone, Handbook of Applied
@@ -96,3 +96,40 @@ def fixed_base_pow(g: int, p: int, x: int, bits: int) -> int:
         table = _TABLES[key] = FixedBaseTable(g, p, bits)
         _USES.pop(key, None)
     return table.pow(x)
+
+
+# --- the subgroup check for safe primes, by the Jacobi symbol ---
+#
+# SP 800-56A §5.6.2.3.1 step 2 asks for y^q = 1 (mod p). For a safe prime p = 2q + 1 the
+# order-q subgroup is exactly the set of squares mod p, and Euler's criterion says
+# y^((p-1)/2) = y^q = (y/p) (mod p), the Legendre symbol. So the check is "(y/p) = 1", and the
+# Legendre symbol of a prime p equals the Jacobi symbol, which a gcd-like loop computes with
+# quadratic reciprocity instead of a 2048-bit exponentiation: ~1 ms instead of ~20 ms at 2048
+# bits. It touches no table; its running time depends on y (public) and p (public) only.
+
+def jacobi(a: int, n: int) -> int:
+    """The Jacobi symbol (a/n) for odd n > 0: 1, -1, or 0 when gcd(a, n) > 1.
+
+    The binary algorithm (Cohen, "A Course in Computational Algebraic Number Theory",
+    Algorithm 1.4.10): pull out factors of two using (2/n) = -1 exactly when n = 3, 5 (mod 8),
+    then swap a and n by quadratic reciprocity, which flips the sign exactly when
+    a = n = 3 (mod 4).
+    """
+    if n <= 0 or not n & 1:
+        raise ValueError("the Jacobi symbol needs an odd positive n")
+    a %= n
+    result = 1
+    while a:
+        twos = (a & -a).bit_length() - 1      # a = 2^twos * (odd)
+        a >>= twos
+        if twos & 1 and n & 7 in (3, 5):      # (2/n)^twos
+            result = -result
+        if a & n & 2:                          # a = n = 3 (mod 4): reciprocity flips the sign
+            result = -result
+        a, n = n % a, a
+    return result if n == 1 else 0
+
+
+def in_safe_prime_subgroup(y: int, p: int) -> bool:
+    """y^q = 1 (mod p) for a safe prime p = 2q + 1 and 1 <= y < p, as (y/p) = 1 (see above)."""
+    return jacobi(y, p) == 1

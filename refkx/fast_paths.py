@@ -5,7 +5,8 @@ Every module that has a fast twin carries a module-level switch `USE_FAST` (defa
     refkx.gcm.USE_FAST             AESGCM -> refkx.gcm_fast (whole-message AES, table GHASH)
     refkx.ctr.USE_FAST             ctr_encrypt / ctr_decrypt -> refkx.aes_fast
     refkx.x25519.USE_FAST          X25519PrivateKey -> refkx.x25519_fast
-    refkx.dh.USE_FAST              DHPrivateKey.public_key -> refkx.dh_fast (fixed-base table)
+    refkx.dh.USE_FAST              DHPrivateKey.public_key -> refkx.dh_fast (fixed-base table);
+                                   safe-prime subgroup check -> refkx.dh_fast.jacobi
     refkx.rsa_primitives.USE_FAST  every RSA private operation -> refkx.rsa_fast
 
 Learners who want to step through the readable code can

@@ -23,9 +23,9 @@ to show the cost of the two countermeasures.
 
 Fast path: while `USE_FAST` is true (the default, see refkx.fast_paths; the
 environment variable REFKX_READABLE=1 turns it off), RSADP and RSASP1 call the
-optimised twin `refkx.rsa_fast.private_operation` instead, which computes the
-same values but refreshes its blinding pair by squaring rather than drawing a
-fresh r every time. Set `refkx.rsa_primitives.USE_FAST = False` to step through
+optimised twin `refkx.rsa_fast.private_operation_fresh_r` instead, which
+computes the same values, still with a fresh r per operation, but finds r^e and
+r^-1 modulo p and q (half-size numbers) and joins them with Garner's formula. Set `refkx.rsa_primitives.USE_FAST = False` to step through
 the readable `private_operation` below.
 
 CPython integers are not constant-time: this module teaches and cross-checks;
@@ -105,8 +105,9 @@ def rsavp1(public_key: RSAPublicNumbers, s: int) -> int:
 def _private(key: RSAPrivateNumbers, x: int) -> int:
     """The one place that picks the private-operation path (readable or refkx.rsa_fast)."""
     if USE_FAST:
-        from .rsa_fast import private_operation as fast_private_operation  # imports this module
-        return fast_private_operation(key, x)
+        # A fresh r per operation (issue 5), with r^e and r^-1 computed mod p and q.
+        from .rsa_fast import private_operation_fresh_r  # rsa_fast imports this module
+        return private_operation_fresh_r(key, x)
     return private_operation(key, x)
 
 

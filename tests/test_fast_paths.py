@@ -404,7 +404,7 @@ def test_x25519_fast_edwards_constants():
 
 # --- FFDH fixed-base exponentiation ----------------------------------------------------------
 
-from refkx import dh_fast  # noqa: E402
+from refkx import dh, dh_fast  # noqa: E402
 
 
 def _dh_records():
@@ -628,3 +628,43 @@ def test_fast_paths_switch(monkeypatch):
     assert fast_paths.use_fast_default() is True
     monkeypatch.delenv("REFKX_READABLE")
     assert fast_paths.use_fast_default() is True
+
+
+# --- dh_fast.jacobi: the safe-prime subgroup check by Euler's criterion ---
+
+def _jacobi_by_definition(a: int, n: int) -> int:
+    """(a/n) as the product of Legendre symbols over n's prime factors (Euler's criterion each)."""
+    result, m, f = 1, n, 3
+    while m > 1:
+        while f * f <= m and m % f:
+            f += 2
+        if f * f > m:
+            f = m
+        m //= f
+        legendre = pow(a, (f - 1) // 2, f)
+        result *= {1: 1, 0: 0}.get(legendre, -1)
+    return result
+
+
+@pytest.mark.parametrize("n", [1, 3, 5, 7, 9, 15, 21, 45, 97, 105, 221, 1001])
+def test_dh_fast_jacobi_matches_definition(n):
+    for a in range(-3, 2 * n + 3):
+        assert dh_fast.jacobi(a, n) == _jacobi_by_definition(a % n, n), (a, n)
+
+
+def test_dh_fast_jacobi_refuses_even_or_non_positive_n():
+    for n in (0, -3, 2, 10):
+        with pytest.raises(ValueError):
+            dh_fast.jacobi(5, n)
+
+
+SAFE_PRIME_GROUPS = [g for g in dh.GROUPS.values() if g.is_safe_prime and g.bit_length <= 4096]
+
+
+@settings(max_examples=40)
+@given(group=st.sampled_from(SAFE_PRIME_GROUPS), y=st.integers(min_value=2), square=st.booleans())
+def test_dh_fast_subgroup_check_equals_pow(group, y, square):
+    y = y % (group.p - 3) + 2                      # 2 <= y <= p - 2
+    if square:
+        y = y * y % group.p or 4                   # a square: in the order-q subgroup
+    assert dh_fast.in_safe_prime_subgroup(y, group.p) == (pow(y, group.q, group.p) == 1)
