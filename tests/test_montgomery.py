@@ -9,6 +9,9 @@ from hypothesis import given, settings, strategies as st
 
 from refkx import montgomery, x448, x25519
 from refkx.errors import InvalidKey
+from refkx.kat import vector_path
+from refkx.kat.parsers import parse_key_value_blocks, unhex
+from refkx.kat.rfc7748 import iterate
 from refkx.montgomery import cswap, is_all_zero, ladder, require_key_bytes
 
 CURVES = [
@@ -138,3 +141,25 @@ def test_keys_of_the_two_curves_never_mix():
     assert type(x25519.X25519PrivateKey.generate().public_key()) is x25519.X25519PublicKey
     assert type(x448.X448PrivateKey.generate().public_key()) is x448.X448PublicKey
     assert not hasattr(x25519.X25519PrivateKey.generate(), "__dict__")      # __slots__ all the way
+
+
+@pytest.mark.parametrize("curve", ["X25519", "X448"])
+def test_transcribed_vectors_agree_with_cryptography(curve):
+    # Our RFC 7748 §5.2 and §6 transcriptions, recomputed by OpenSSL (not by refkx).
+    crypto = pytest.importorskip(f"cryptography.hazmat.primitives.asymmetric.{curve.lower()}")
+    private_class = getattr(crypto, f"{curve}PrivateKey")
+    public_class = getattr(crypto, f"{curve}PublicKey")
+    base_point = {"X25519": x25519.BASE_POINT, "X448": x448.BASE_POINT}[curve]
+
+    def theirs(k, u):
+        return private_class.from_private_bytes(k).exchange(public_class.from_public_bytes(u))
+
+    for rec in parse_key_value_blocks(vector_path("rfc7748", "rfc7748-5.2-iterated.txt")):
+        if rec["CURVE"] == curve and int(rec["ITERATIONS"]) <= 1000:
+            assert iterate(theirs, base_point, int(rec["ITERATIONS"])) == unhex(rec["OUTPUT"])
+    for rec in parse_key_value_blocks(vector_path("rfc7748", "rfc7748-6-dh.txt")):
+        if rec["CURVE"] == curve:
+            a, b = unhex(rec["ALICE_PRIVATE"]), unhex(rec["BOB_PRIVATE"])
+            assert theirs(a, base_point) == unhex(rec["ALICE_PUBLIC"])
+            assert theirs(b, base_point) == unhex(rec["BOB_PUBLIC"])
+            assert theirs(a, unhex(rec["BOB_PUBLIC"])) == unhex(rec["SHARED"])
