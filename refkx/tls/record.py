@@ -31,9 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import keyschedule
-from .encoding import require_bytes, require_int
-from .errors import InvalidTag
-from .gcm import TAG_SIZE, AESGCM
+from ..encoding import require_bytes, require_int
+from ..errors import InvalidTag
+from ..gcm import TAG_SIZE, AESGCM
 
 # RFC 8446 §5.1 / §B.1 ContentType values.
 CONTENT_ALERT = 21
@@ -72,8 +72,18 @@ class RecordError(InvalidTag):
     """A protected record failed to open (bad tag, bad framing, or limits)."""
 
 
+MAX_CONTENT_TYPE = 255                     # ContentType is a uint8 (RFC 8446 §5.1)
+MAX_LENGTH_FIELD = 2 ** 16 - 1             # the length is a uint16 (RFC 8446 §5.1)
+
+
 def record_header(content_type: int, length: int) -> bytes:
     """RFC 8446 §5.1/§5.2: ContentType || legacy_record_version || uint16 length."""
+    content_type = require_int("content_type", content_type)
+    length = require_int("length", length)
+    if not 0 <= content_type <= MAX_CONTENT_TYPE:
+        raise ValueError(f"content_type must be a uint8 (0..255), got {content_type}")
+    if not 0 <= length <= MAX_LENGTH_FIELD:
+        raise ValueError(f"record length must be a uint16 (0..65535), got {length}")
     return bytes([content_type]) + LEGACY_RECORD_VERSION + length.to_bytes(2, "big")
 
 
@@ -83,6 +93,7 @@ def split_records(data: bytes) -> list[tuple[int, bytes, bytes]]:
     Raises RecordError on a truncated record, a wrong version or an oversize
     length; an empty input gives an empty list.
     """
+    data = require_bytes("data", data)
     records = []
     offset = 0
     while offset < len(data):
@@ -138,6 +149,9 @@ class RecordProtection:
     def nonce(self, sequence_number: int) -> bytes:
         """RFC 8446 §5.3: the 64-bit sequence number, left-padded with zeros to iv_length,
         XORed with the static write_iv."""
+        sequence_number = require_int("sequence_number", sequence_number)
+        if not 0 <= sequence_number < 2 ** SEQUENCE_BITS:
+            raise ValueError(f"sequence_number must be in 0..2^64-1, got {sequence_number}")
         padded = sequence_number.to_bytes(self.suite.iv_length, "big")
         return bytes(a ^ b for a, b in zip(self._iv, padded))
 
@@ -162,8 +176,12 @@ class RecordProtection:
         content = require_bytes("content", content)
         if content_type not in CONTENT_TYPES:
             raise ValueError(f"unknown content type {content_type}")
-        if len(content) + padding > MAX_PLAINTEXT or padding < 0:
-            raise ValueError(f"record content too long (max {MAX_PLAINTEXT} bytes)")
+        padding = require_int("padding", padding)
+        if padding < 0:
+            raise ValueError(f"padding must be >= 0, got {padding}")
+        if len(content) + padding > MAX_PLAINTEXT:
+            raise ValueError(f"record content plus padding too long: {len(content)} + "
+                             f"{padding} > {MAX_PLAINTEXT} bytes")
         if self.exhausted:
             raise RecordError("record limit reached: key update required")
         seq = self._next_sequence()
