@@ -3,7 +3,7 @@
 Appendix D.4 (middlebox compatibility). Sans-I/O (see refkx.tls.connection).
 
     client = Client("example.com", pins=["sha256//..."])      # or cafile=..., insecure=True
-    wire = client.start()                                      # the ClientHello record
+    client.start(); wire = client.data_to_send()               # the ClientHello record
     events = client.receive(bytes_from_server); wire = client.data_to_send()
     ... until HandshakeComplete is among the events; then client.send(b"data").
 
@@ -139,15 +139,14 @@ class Client(Connection):
         self._offered_extensions: set[int] = set()
 
     # -- the ClientHello ---------------------------------------------------------------
-    def start(self) -> bytes:
-        """Queue the ClientHello and return every byte to send (the same as data_to_send())."""
+    def start(self) -> None:
+        """Queue the ClientHello (for data_to_send())."""
         if self.state != State.START:
             raise ValueError("start() was already called")
         self.client_random = self._random if self._random is not None else self._rng(RANDOM_SIZE)
         self._hello = self._client_hello(self.groups[0])
         self._send_hello()
         self.state = State.WAIT_SERVER_HELLO
-        return self.data_to_send()
 
     def _key_share(self, group: str) -> bytes:
         """Our key_exchange for `group` (RFC 8446 §4.2.8): a fresh public key, or for the

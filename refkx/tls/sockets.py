@@ -115,8 +115,8 @@ class TLSConnection:
         """Run the handshake to completion within one `timeout` deadline."""
         deadline = time.monotonic() + self.timeout
         if isinstance(self.tls, Client) and self.tls.state.name == "START":
-            self.sock.settimeout(self.timeout)
-            self.sock.sendall(self.tls.start())
+            self.tls.start()
+        self._flush()
         while not self.tls.handshake_complete:
             if not self._pump(deadline):
                 raise HandshakeError("connection closed during the handshake")
