@@ -1,12 +1,10 @@
-"""The exception hierarchy of refkx.
+"""The exception hierarchy of refkx (see DESIGN.md, "Public API").
 
 Caller misuse (a str where bytes belong, a key of the wrong size) raises the
 built-in TypeError / ValueError with a precise message. Failures that an
 attacker can cause raise one of the deliberately vague classes below; the
 library never reports failure by returning None or False.
 """
-
-from __future__ import annotations
 
 
 class RefkxError(Exception):
@@ -34,20 +32,31 @@ class DecryptionError(RefkxError, ValueError):
 
 
 class HandshakeError(RefkxError):
-    """The handshake or record layer saw a bad message; the connection is dead.
+    """The session handshake or record layer saw a bad message; the session is dead.
 
-    `alert` is the RFC 8446 §6 AlertDescription name that was (or would be) sent to the
-    peer, e.g. "bad_record_mac", or the one the peer sent; None where no alert applies.
+    `.alert` names the RFC 8446 §6 alert description that fits, or is None.
     """
 
-    def __init__(self, message: str = "handshake failure", alert: str | None = None) -> None:
+    def __init__(self, message: str = "", alert: "str | None" = None) -> None:
         super().__init__(message)
         self.alert = alert
 
 
-class CertificateError(HandshakeError):
-    """A certificate, its chain, its host name or a pin failed (alert as in HandshakeError)."""
+class DERError(RefkxError, ValueError):
+    """Input is not valid DER (X.690 §10) for the structure expected, or not valid PEM
+    (RFC 7468) around it; the message has the offset."""
 
-    def __init__(self, message: str = "certificate verification failed",
-                 alert: str | None = "bad_certificate") -> None:
+
+class UnsupportedAlgorithm(RefkxError, ValueError):
+    """Well-formed input that refkx does not implement (an EC key, an encrypted key file)."""
+
+
+class CertificateError(HandshakeError):
+    """A certificate, chain or pin failed a check; the message names the check.
+
+    `.alert` is the RFC 8446 §6 alert a TLS peer sends for it: "bad_certificate"
+    (default), "certificate_expired", "unknown_ca", "unsupported_certificate".
+    """
+
+    def __init__(self, message: str = "", alert: str = "bad_certificate") -> None:
         super().__init__(message, alert)
