@@ -129,8 +129,17 @@ class RecordProtection:
                                                  suite.iv_length, suite.hash_name)
         self._key = bytearray(key)
         self._iv = bytearray(iv)
-        self._aead: AESGCM | None = AESGCM(key)
+        # The cipher is built on first use: a connection derives keys it may never use
+        # (an in-process handshake never sends under the application keys).
+        self._aead_instance: AESGCM | None = None
+        self._erased = False
         self.sequence_number = 0       # RFC 8446 §5.3: starts at 0 for each key
+
+    @property
+    def _aead(self) -> AESGCM:
+        if self._aead_instance is None:
+            self._aead_instance = AESGCM(bytes(self._key))
+        return self._aead_instance
 
     # -- values for tracing -------------------------------------------------------------
     @property
@@ -156,7 +165,7 @@ class RecordProtection:
         return bytes(a ^ b for a, b in zip(self._iv, padded))
 
     def _next_sequence(self) -> int:
-        if self._aead is None:
+        if self._erased:
             raise RecordError("key erased")
         if self.sequence_number >= self.record_limit:
             # RFC 8446 §5.3: "the sequence number MUST NOT wrap"; §5.5: rekey first.
@@ -205,7 +214,7 @@ class RecordProtection:
         # RFC 8446 §5.2: the outer opaque_type is always application_data (23).
         if opaque_type != CONTENT_APPLICATION_DATA or len(fragment) < TAG_SIZE + 1:
             raise RecordError("bad record")
-        if self._aead is None:
+        if self._erased:
             raise RecordError("key erased")
         if self.exhausted:
             raise RecordError("record limit reached: key update required")
@@ -228,7 +237,7 @@ class RecordProtection:
     def updated(self) -> "RecordProtection":
         """RFC 8446 §7.2: the next generation, from HKDF-Expand-Label(secret, "traffic upd",
         "", Hash.length); this one is erased."""
-        if self._aead is None:
+        if self._erased:
             raise RecordError("key erased")
         successor = RecordProtection(
             keyschedule.next_traffic_secret(bytes(self._secret), self.suite.hash_name),
@@ -241,8 +250,9 @@ class RecordProtection:
         CPython may hold other copies; see the module docstring)."""
         for buffer in (self._secret, self._key, self._iv):
             buffer[:] = bytes(len(buffer))
-        self._aead = None
+        self._aead_instance = None
+        self._erased = True
 
     def __repr__(self) -> str:
-        state = "erased" if self._aead is None else f"seq={self.sequence_number}"
+        state = "erased" if self._erased else f"seq={self.sequence_number}"
         return f"<RecordProtection {self.suite.name} {state}>"
