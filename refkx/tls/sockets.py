@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import socket
+import threading
 import time
 from typing import Optional, Union
 
@@ -50,6 +51,9 @@ class TLSConnection:
         self._application = bytearray()
         self._eof = False
         self.events: list = []
+        # One thread may read while another writes (connect's stdin and stdout): the TLS
+        # state is touched under this lock only.
+        self._lock = threading.RLock()
 
     # -- what the connection reports ---------------------------------------------------
     @property
@@ -73,10 +77,11 @@ class TLSConnection:
 
     # -- I/O ---------------------------------------------------------------------------
     def _flush(self) -> None:
-        data = self.tls.data_to_send()
-        if data:
-            self.sock.settimeout(self.timeout)
-            self.sock.sendall(data)
+        with self._lock:
+            data = self.tls.data_to_send()
+            if data:
+                self.sock.settimeout(self.timeout)
+                self.sock.sendall(data)
 
     def _pump(self, deadline: float) -> bool:
         """Read once from the socket (bounded by the deadline) and feed the TLS layer.
@@ -91,11 +96,12 @@ class TLSConnection:
             raise TimeoutError("TLS deadline passed") from None
         if not data:
             return False
-        try:
-            events = self.tls.receive(data)
-        except HandshakeError:
-            self._send_failure_alert()
-            raise
+        with self._lock:
+            try:
+                events = self.tls.receive(data)
+            except HandshakeError:
+                self._send_failure_alert()
+                raise
         self.events += events
         for event in events:
             if isinstance(event, ApplicationData):
@@ -122,15 +128,16 @@ class TLSConnection:
                 raise HandshakeError("connection closed during the handshake")
 
     def sendall(self, data: bytes) -> None:
-        self.tls.send(data)
-        self._flush()
+        with self._lock:
+            self.tls.send(data)
+            self._flush()
 
     send = sendall
 
-    def recv(self, bufsize: int = 2 ** 14) -> bytes:
+    def recv(self, bufsize: int = 2 ** 14, timeout: Optional[float] = None) -> bytes:
         """Up to `bufsize` bytes of application data; b"" after close_notify or EOF.
-        Waiting for one record is bounded by `timeout`."""
-        deadline = time.monotonic() + self.timeout
+        Waiting for one record is bounded by `timeout` (default: the connection's)."""
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         while not self._application and not self._eof:
             if not self._pump(deadline):
                 self._eof = True
@@ -139,16 +146,28 @@ class TLSConnection:
         return data
 
     def key_update(self, update_requested: bool = False) -> None:
-        self.tls.key_update(update_requested)
-        self._flush()
+        with self._lock:
+            self.tls.key_update(update_requested)
+            self._flush()
+
+    def shutdown_write(self) -> None:
+        """Send close_notify but keep reading (TLS 1.3 allows the half-close, §6.1)."""
+        with self._lock:
+            self.tls.close()
+            self._flush()
+
+    @property
+    def peer_closed(self) -> bool:
+        return self._eof
 
     def close(self) -> None:
         """Send close_notify (if the connection is alive) and close the socket."""
         try:
-            if self.tls.state.name not in ("FAILED",):
-                self.tls.close()
-                self._flush()
-        except OSError:
+            if self.tls.state.name != "FAILED":
+                with self._lock:
+                    self.tls.close()
+                    self._flush()
+        except (OSError, ValueError):
             pass
         finally:
             self.sock.close()
