@@ -76,10 +76,18 @@ def connection_count(text: str) -> int:
 
 
 def group_list(text: str) -> tuple[str, ...]:
+    """Groups the command line can run: RSA key transport needs the server's RSA key in
+    advance (a library option, refkx.tls.Client(server_transport_key=...)), so it is refused."""
     try:
-        return tls_groups.check_groups(text)
+        names = tls_groups.check_groups(text)
     except (TypeError, ValueError) as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    transport = [name for name in names if tls_groups.is_transport(name)]
+    if transport:
+        raise argparse.ArgumentTypeError(
+            f"{transport[0]} is refkx-only RSA key transport; the command line offers only "
+            "key-exchange groups")
+    return names
 
 
 def host_port(text: str) -> tuple[str, int]:
@@ -281,6 +289,7 @@ class EchoServer:
         self.stop()
 
     def _handle(self, peer: socket.socket, name: str) -> None:
+        tls = conn = None
         try:
             tls = Server(self.chain, self.private_key, **self._server_options())
             conn = TLSConnection(peer, tls, self.timeout)
@@ -305,6 +314,8 @@ class EchoServer:
         except TimeoutError:
             self._count("failed")
             self.log(f"{name}: deadline of {self.timeout:g} s passed; closing")
+            if conn is not None and tls.handshake_complete:
+                conn.close()                 # close_notify: a clean end for an idle peer
         except (OSError, RefkxError, ValueError) as exc:
             self._count("failed")
             self.log(f"{name}: connection error: {type(exc).__name__}: {exc}")
