@@ -591,3 +591,15 @@ def test_group_table_matches_kem_layer():
         assert groups.available(name) and name in kem.KEMS
     assert groups.available("x25519mlkem768") == ("x25519mlkem768" in kem.KEMS)
     assert all(0xFE00 <= code <= 0xFEFF for code in groups.REFKX_ONLY_GROUPS.values())
+
+
+# -- the dissector used by `trace session` ----------------------------------------------
+@pytest.mark.parametrize("name", [n for n, _ in RFC8448_MESSAGES] + ["server_finished"])
+def test_dissector_rows_cover_rfc8448_messages(name):
+    from refkx.tls.dissect import handshake_rows
+    raw = rfc8448()[name]
+    rows = handshake_rows(raw)
+    assert rows[0][0] == 0 and rows[0][2] == raw[:1]
+    for offset, field, data, meaning in rows:
+        assert raw[offset:offset + len(data)] == data, field
+    assert "unknown" not in " ".join(meaning for *_, meaning in rows)
