@@ -603,3 +603,14 @@ def test_dissector_rows_cover_rfc8448_messages(name):
     for offset, field, data, meaning in rows:
         assert raw[offset:offset + len(data)] == data, field
     assert "unknown" not in " ".join(meaning for *_, meaning in rows)
+
+
+def test_refkx_only_rsa_key_transport_between_refkx_peers():
+    """Private-use group 0xFE20: the client encapsulates to the server's RSA key."""
+    key = tls_certs.leaf().key
+    client, server = connected_pair(
+        client_options={"groups": ["rsa2048-oaep"], "server_transport_key": key.public_key()},
+        server_options={"groups": ["rsa2048-oaep"], "transport_keys": {"rsa2048-oaep": key}})
+    assert client.group == server.group == "rsa2048-oaep"
+    client.send(b"no forward secrecy")
+    assert server.receive(client.data_to_send()) == [ApplicationData(b"no forward secrecy")]
