@@ -132,6 +132,17 @@ def test_refkx_client_to_openssl_server_x25519mlkem768():
 
 @needs_pyopenssl
 @pytest.mark.parametrize("suite", ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"])
+def test_exporter_equals_openssl(suite):
+    """RFC 8446 §7.5: refkx's exporter equals OpenSSL's SSL_export_keying_material."""
+    peer = openssl_server("pyopenssl", suite=suite)
+    client, _ = refkx_client(groups=["x25519"])
+    _client_echo(client, peer)
+    ours = client.export(b"EXPERIMENTAL refkx", b"context", 32)
+    assert ours == peer.conn.export_keying_material(b"EXPERIMENTAL refkx", 32, b"context")
+
+
+@needs_pyopenssl
+@pytest.mark.parametrize("suite", ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"])
 def test_both_suites_refkx_client(suite):
     peer = openssl_server("pyopenssl", suite=suite)
     client, _ = refkx_client(groups=["x25519"])

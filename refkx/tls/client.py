@@ -380,7 +380,8 @@ class Client(Connection):
         flight.append(Finished(verify_data).encode())
         self._add_to_transcript("client", flight[-1])
         self._send_handshake(flight)
-        self.schedule.resumption(self._transcript_hash())
+        if self._trace:                    # refkx does not resume: only for the trace
+            self.schedule.resumption(self._transcript_hash())
         self._write = self._protection(self.schedule.client_application_traffic_secret_0,
                                        "client_application")
         self.state = State.CONNECTED

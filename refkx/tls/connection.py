@@ -244,6 +244,24 @@ class Connection:
         if self.state == State.CONNECTED:
             self.state = State.CLOSED
 
+    def export(self, label: bytes, context: bytes, length: int) -> bytes:
+        """RFC 8446 §7.5 TLS-Exporter(label, context_value, key_length) =
+        HKDF-Expand-Label(Derive-Secret(exporter_master_secret, label, ""),
+                          "exporter", Hash(context_value), key_length)
+
+        Equal on both ends of a genuine connection; a man in the middle holds two
+        connections with different values (the lesson of `demo --mitm`)."""
+        label = require_bytes("label", label)
+        context = require_bytes("context", context)
+        if self.schedule is None or self.schedule.master_secret is None:
+            raise ValueError("export() before the handshake completed")
+        hash_name = self.suite.hash_name
+        secret = ks.derive_secret(self.schedule.exporter_master_secret, label,
+                                  ks.empty_hash(hash_name), hash_name)
+        return ks.hkdf_expand_label(secret, b"exporter",
+                                    ks.transcript_hash(context, hash_name=hash_name), length,
+                                    hash_name, label_prefix=ks.TLS13_LABEL_PREFIX)
+
     def key_schedule_trace(self) -> list[tuple[str, bytes]]:
         """Every secret derived so far, in order, with its RFC 8446 name (teaching only)."""
         values = list(self.schedule.values) if self.schedule else []

@@ -125,29 +125,38 @@ class RecordProtection:
             raise ValueError("record_limit must be in 1..2^64-1")
         # Kept in bytearrays so that erase() can overwrite them (best effort).
         self._secret = bytearray(traffic_secret)
-        key, iv = keyschedule.traffic_key_and_iv(traffic_secret, suite.key_length,
-                                                 suite.iv_length, suite.hash_name)
-        self._key = bytearray(key)
-        self._iv = bytearray(iv)
-        # The cipher is built on first use: a connection derives keys it may never use
-        # (an in-process handshake never sends under the application keys).
+        # Key, IV and cipher are derived on first use: a connection sets up protections it
+        # may never use (an in-process handshake sends nothing under the application keys).
+        self._key = bytearray()
+        self._iv = bytearray()
         self._aead_instance: AESGCM | None = None
         self._erased = False
         self.sequence_number = 0       # RFC 8446 §5.3: starts at 0 for each key
 
+    def _derive(self) -> None:
+        if not self._key and not self._erased:
+            # RFC 8446 §7.3: [sender]_write_key and [sender]_write_iv from the secret.
+            key, iv = keyschedule.traffic_key_and_iv(bytes(self._secret), self.suite.key_length,
+                                                     self.suite.iv_length, self.suite.hash_name)
+            self._key[:] = key
+            self._iv[:] = iv
+
     @property
     def _aead(self) -> AESGCM:
         if self._aead_instance is None:
+            self._derive()
             self._aead_instance = AESGCM(bytes(self._key))
         return self._aead_instance
 
     # -- values for tracing -------------------------------------------------------------
     @property
     def key(self) -> bytes:
+        self._derive()
         return bytes(self._key)
 
     @property
     def iv(self) -> bytes:
+        self._derive()
         return bytes(self._iv)
 
     @property
@@ -161,6 +170,7 @@ class RecordProtection:
         sequence_number = require_int("sequence_number", sequence_number)
         if not 0 <= sequence_number < 2 ** SEQUENCE_BITS:
             raise ValueError(f"sequence_number must be in 0..2^64-1, got {sequence_number}")
+        self._derive()
         padded = sequence_number.to_bytes(self.suite.iv_length, "big")
         return bytes(a ^ b for a, b in zip(self._iv, padded))
 

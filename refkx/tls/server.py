@@ -253,7 +253,8 @@ class Server(Connection):
             raise HandshakeError("bad client Finished", "decrypt_error")            # §4.4.4
         self._add_to_transcript("client", whole)
         self._require_record_boundary()
-        self.schedule.resumption(self._transcript_hash())
+        if self._trace:                    # refkx does not resume: only for the trace
+            self.schedule.resumption(self._transcript_hash())
         self._read = self._protection(self.schedule.client_application_traffic_secret_0,
                                       "client_application")
         self._read_is_application = True
