@@ -225,3 +225,147 @@ def test_connect_options_are_checked_at_parse(argv):
     with pytest.raises(SystemExit) as caught:
         parser.parse_args(argv)
     assert caught.value.code == 2
+
+
+# -- the commands as a user runs them (two processes on 127.0.0.1) --------------------------
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+try:
+    import refkx.x509  # noqa: F401
+    import refkx.serialization  # noqa: F401
+    HAVE_X509 = True
+except ImportError:
+    HAVE_X509 = False
+needs_x509 = pytest.mark.skipif(not HAVE_X509, reason="refkx.x509 not available")
+
+
+def refkx_command(*args, stdin=None, timeout=60):
+    return subprocess.run([sys.executable, "-m", "refkx", *args], cwd=ROOT, input=stdin,
+                          capture_output=True, timeout=timeout)
+
+
+class ServeProcess:
+    def __init__(self, *extra):
+        self.proc = subprocess.Popen([sys.executable, "-m", "refkx", "serve", "--port", "0",
+                                      "--timeout", "3", *extra], cwd=ROOT,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        first = self.proc.stderr.readline()
+        second = self.proc.stderr.readline()
+        assert first.startswith("listening on "), first
+        assert second.startswith("pin: sha256//"), second
+        self.port = int(first.rsplit(":", 1)[1])
+        self.pin = second.split(" ", 1)[1].strip()
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def serve_process():
+    identity = tls_certs.leaf()
+    process = ServeProcess("--cert", identity.certfile, "--key", identity.keyfile,
+                           "--groups", "x25519,ffdhe2048")
+    yield process
+    process.stop()
+
+
+@needs_x509
+def test_cli_serve_and_connect_with_pin_and_cafile(serve_process):
+    result = refkx_command("connect", f"127.0.0.1:{serve_process.port}", "--pin",
+                           serve_process.pin, stdin=b"hello there\nsecond line\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b"hello there\nsecond line\n"
+    err = result.stderr.decode().splitlines()
+    assert "group: x25519" in err and "suite: TLS_AES_128_GCM_SHA256" in err
+    assert f"pin: {serve_process.pin}" in err
+    assert any(line.startswith("subject: ") and "localhost" in line for line in err)
+    result = refkx_command("connect", f"127.0.0.1:{serve_process.port}", "--servername",
+                           "localhost", "--cafile", tls_certs.ca().certfile, stdin=b"ca\n")
+    assert result.returncode == 0 and result.stdout == b"ca\n", result.stderr
+    result = refkx_command("connect", f"127.0.0.1:{serve_process.port}", "--servername",
+                           "other.example", "--cafile", tls_certs.ca().certfile, stdin=b"x\n")
+    assert result.returncode == 1 and b"bad_certificate" in result.stderr
+    assert result.stdout == b""
+
+
+@needs_x509
+def test_cli_serve_self_signed_prints_a_pin_that_connect_accepts():
+    process = ServeProcess()
+    try:
+        result = refkx_command("connect", f"127.0.0.1:{process.port}", "--pin", process.pin,
+                               stdin=b"self-signed\n")
+        assert result.returncode == 0 and result.stdout == b"self-signed\n", result.stderr
+    finally:
+        process.stop()
+
+
+@needs_x509
+def test_cli_openssl_s_client_and_python_ssl_against_serve(serve_process):
+    import shutil
+    context = ssl.create_default_context(cafile=tls_certs.ca().certfile)
+    with socket.create_connection(("127.0.0.1", serve_process.port), timeout=10) as raw:
+        with context.wrap_socket(raw, server_hostname="localhost") as tls:
+            tls.sendall(b"python ssl")
+            assert tls.recv(100) == b"python ssl"
+    if shutil.which("openssl") is None:
+        return
+    result = subprocess.run(["openssl", "s_client", "-connect", f"127.0.0.1:{serve_process.port}",
+                             "-tls1_3", "-CAfile", tls_certs.ca().certfile, "-servername",
+                             "localhost", "-verify_return_error", "-quiet"],
+                            input=b"openssl s_client\n", capture_output=True, timeout=30)
+    assert result.stdout == b"openssl s_client\n", result.stderr
+
+
+@needs_x509
+def test_cli_serve_port_in_use_is_a_clean_failure():
+    identity = tls_certs.leaf()
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        result = refkx_command("serve", "--port", str(busy.getsockname()[1]), "--cert",
+                               identity.certfile, "--key", identity.keyfile)
+    assert result.returncode == 1 and b"cannot listen" in result.stderr
+    assert b"Traceback" not in result.stderr
+
+
+def test_cli_connect_to_openssl_s_server():
+    """`connect` against `openssl s_server -rev` (system OpenSSL 3), with a pin."""
+    import shutil
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed")
+    identity = tls_certs.leaf()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(["openssl", "s_server", "-accept", f"127.0.0.1:{port}", "-tls1_3",
+                               "-cert", identity.certfile, "-key", identity.keyfile, "-rev"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:          # until s_server listens
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        result = refkx_command("connect", f"127.0.0.1:{port}", "--pin", identity.pin,
+                               "--timeout", "5", stdin=b"hello\n")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == b"olleh\n"
+        assert b"group: x25519" in result.stderr
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_cli_connect_without_trust_exits_2():
+    result = refkx_command("connect", "127.0.0.1:9", stdin=b"")
+    assert result.returncode == 2
+    assert all(word in result.stderr for word in (b"--pin", b"--cafile", b"--insecure"))
