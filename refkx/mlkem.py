@@ -53,6 +53,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from . import impl
 from .encoding import constant_time_equal, require_bytes
 from .errors import InvalidKey
 
@@ -546,6 +547,9 @@ def keygen_internal(d: bytes, z: bytes, params: Params,
     params = _require_params(params)
     d = _require_seed("d", d)
     z = _require_seed("z", z)
+    twin = impl.fast("mlkem") if trace is None else None
+    if twin is not None:
+        return twin.keygen_internal(d, z, params)
     ek_pke, dk_pke = k_pke_keygen(d, params, trace)       # step 1
     ek = ek_pke                                           # step 2
     dk = dk_pke + ek + H(ek) + z                          # step 3
@@ -561,6 +565,10 @@ def encaps_internal(ek: bytes, m: bytes, params: Params,
     """
     params = _require_params(params)
     m = _require_seed("m", m)
+    ek = require_bytes("ek", ek)
+    twin = impl.fast("mlkem") if trace is None else None
+    if twin is not None:
+        return twin.encaps_internal(ek, m, params)       # runs the §7.2 check itself
     ek = check_encapsulation_key(ek, params)              # §7.2 (InvalidKey)
     K, r = G(m + H(ek))                                   # step 1
     _note(trace, "K", K)
@@ -620,6 +628,9 @@ def decaps(dk: bytes, c: bytes, params: Params) -> bytes:
     """
     params = _require_params(params)
     dk, c = check_decapsulation_inputs(dk, c, params)     # §7.3
+    twin = impl.fast("mlkem")
+    if twin is not None:
+        return twin.decaps(dk, c, params)
     return decaps_internal(dk, c, params)                 # step 1
 
 

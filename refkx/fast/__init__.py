@@ -1,0 +1,1 @@
+"""Optimised twins of the readable modules, chosen only through refkx.impl (never imported by them)."""
