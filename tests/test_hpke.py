@@ -79,8 +79,10 @@ def test_published_vector(case):
 
 
 def test_vector_selection_is_complete():
-    # 2 KEMs x 2 KDFs (the file has no HKDF-SHA384 vectors for these KEMs) x 3 AEADs x 4 modes.
-    assert len(kat_params("hpke")) == 48
+    # 2 KEMs x 2 KDFs (the file has no HKDF-SHA384 vectors for these KEMs) x 3 AEADs x 4 modes,
+    # plus the 3 ML-KEM suites of draft-ietf-hpke-pq (tests/test_hpke_mlkem.py).
+    assert len([p for p in kat_params("hpke") if p.id.startswith("rfc9180-")]) == 48
+    assert len(kat_params("hpke")) == 48 + 3
 
 
 def test_suite_ids_and_labels():
