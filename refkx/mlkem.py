@@ -449,10 +449,10 @@ def k_pke_encrypt(ek_pke: bytes, m: bytes, r: bytes, params: Params,
         N_ += 1                                           # step 15
     e2 = sample_poly_cbd(eta2, PRF(eta2, r, N_))          # step 17
     y_hat = [ntt(f) for f in y]                           # step 18
-    _note(trace, "r_vector", y)
+    _note(trace, "y", y)
     _note(trace, "e1", e1)
     _note(trace, "e2", e2)
-    _note(trace, "r_hat", y_hat)
+    _note(trace, "y_hat", y_hat)
     u = [poly_add(ntt_inverse(inner_product_ntt(A_hat_T[i], y_hat)), e1[i])   # step 19
          for i in range(k)]
     mu = decompress_poly(1, byte_decode(1, m))            # step 20
