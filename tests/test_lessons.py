@@ -1,0 +1,75 @@
+"""The lessons (refkx/tools/lessons): each attack works on its weak variant and fails on refkx.
+
+These tests check the key facts of each lesson (the recovered key equals the victim's key,
+the forgery opens, refkx refuses), not the prose. A test here fails if an attack stops
+working against the weak variant or starts working against refkx.
+"""
+
+import io
+import secrets
+
+import pytest
+
+from refkx.gcm import AESGCM
+from refkx.tools import lessons
+from refkx.tools.lessons import nonce_reuse
+
+
+def run_quietly(name, **kw):
+    out = io.StringIO()
+    code = lessons.run_lesson(name, out=out, **kw)
+    return code, out.getvalue()
+
+
+# --- the registry and the verdict contract ---------------------------------------------------
+
+def test_list_names_every_lesson(capsys):
+    assert lessons.list_lessons() == 0
+    out = capsys.readouterr().out
+    for name in lessons.LESSONS:
+        assert name in out
+
+
+def test_unknown_lesson_is_a_usage_error(capsys):
+    assert lessons.run_lesson("no-such-lesson") == 2
+    assert "unknown lesson" in capsys.readouterr().err
+
+
+def test_outcome_exit_codes():
+    assert lessons.Outcome(True, True, "", "").exit_code == 0
+    assert lessons.Outcome(False, True, "", "").exit_code == 1
+    assert lessons.Outcome(True, False, "", "").exit_code == 1
+    assert lessons.Outcome(True, False, "", "").verdict_line().startswith("verdict: NOT as taught")
+
+
+# --- nonce-reuse -------------------------------------------------------------------------------
+
+def test_gf_sqrt_and_inverse():
+    x = int.from_bytes(secrets.token_bytes(16), "big") | 1
+    one = 1 << 127
+    assert nonce_reuse.gf_mult(x, nonce_reuse.gf_inverse(x)) == one
+    root = nonce_reuse.gf_sqrt(x)
+    assert nonce_reuse.gf_mult(root, root) == x
+
+
+def test_nonce_reuse_breaks_the_weak_layer():
+    key, iv = secrets.token_bytes(16), secrets.token_bytes(12)
+    weak = nonce_reuse.against_weak(key, iv)
+    assert weak["H"] == AESGCM(key)._H                     # the GHASH key itself
+    assert weak["inner_2"][:-1] == nonce_reuse.SECRET_MESSAGE
+    assert weak["accepted"] == nonce_reuse.CHOSEN_MESSAGE  # the forgery opens
+
+
+def test_nonce_reuse_fails_against_refkx_records():
+    ours = nonce_reuse.against_refkx(secrets.token_bytes(32))
+    assert ours["delivered"] == [nonce_reuse.KNOWN_MESSAGE, nonce_reuse.SECRET_MESSAGE]
+    assert ours["nonces"][0] != ours["nonces"][1]
+    assert ours["H"] != ours["true_H"]
+    assert ours["inner_2"][:-1] != nonce_reuse.SECRET_MESSAGE
+    assert ours["refusals"] and all(refused for _, refused in ours["refusals"])
+
+
+def test_nonce_reuse_lesson_verdict():
+    code, out = run_quietly("nonce-reuse")
+    assert code == 0
+    assert out.rstrip().splitlines()[-1].startswith("verdict: as taught")
