@@ -12,7 +12,7 @@ import pytest
 
 from refkx.gcm import AESGCM
 from refkx.tools import lessons
-from refkx.tools.lessons import nonce_reuse
+from refkx.tools.lessons import nonce_reuse, replay
 
 
 def run_quietly(name, **kw):
@@ -73,3 +73,21 @@ def test_nonce_reuse_lesson_verdict():
     code, out = run_quietly("nonce-reuse")
     assert code == 0
     assert out.rstrip().splitlines()[-1].startswith("verdict: as taught")
+
+
+# --- replay ----------------------------------------------------------------------------------
+
+def test_replay_is_executed_by_the_weak_layer():
+    weak = replay.against_weak()
+    assert weak["executed"] == [replay.PAYMENT] * (1 + replay.REPLAYS)
+
+
+def test_replay_is_refused_by_refkx():
+    ours = replay.against_refkx()
+    assert ours["executed"] == [replay.PAYMENT]      # the genuine record went through
+    assert ours["refused"] and ours["session_dead"]
+
+
+def test_replay_lesson_verdict():
+    code, out = run_quietly("replay")
+    assert code == 0 and out.rstrip().splitlines()[-1].startswith("verdict: as taught")
