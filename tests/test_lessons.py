@@ -12,7 +12,7 @@ import pytest
 
 from refkx.gcm import AESGCM
 from refkx.tools import lessons
-from refkx.tools.lessons import nonce_reuse, replay
+from refkx.tools.lessons import nonce_reuse, replay, small_subgroup
 
 
 def run_quietly(name, **kw):
@@ -91,3 +91,43 @@ def test_replay_is_refused_by_refkx():
 def test_replay_lesson_verdict():
     code, out = run_quietly("replay")
     assert code == 0 and out.rstrip().splitlines()[-1].startswith("verdict: as taught")
+
+
+# --- small-subgroup ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def weak_dh_group():
+    return small_subgroup.weak_group(*small_subgroup.DEFAULT_SIZES)
+
+
+def test_weak_group_has_the_advertised_structure(weak_dh_group):
+    group, factors = weak_dh_group
+    assert not group.is_safe_prime
+    assert pow(group.g, group.q, group.p) == 1
+    for f in factors:
+        assert (group.p - 1) % f == 0
+        h = small_subgroup.element_of_order(group, f)
+        assert h != 1 and pow(h, f, group.p) == 1
+    assert small_subgroup.weak_group(*small_subgroup.DEFAULT_SIZES)[0].p == group.p  # seeded
+
+
+def test_small_subgroup_recovers_the_static_key(weak_dh_group):
+    group, factors = weak_dh_group
+    x = small_subgroup.generate_private_value(group)
+    found = small_subgroup.attack(small_subgroup.WeakStaticServer(group, x), group, factors)
+    assert found["recovered_x"] == x
+    assert found["queries"] == len(factors)
+
+
+def test_small_subgroup_refused_by_refkx_dh(weak_dh_group):
+    group, factors = weak_dh_group
+    x = small_subgroup.generate_private_value(group)
+    server = small_subgroup.RefkxStaticServer(group, x)
+    # An honest client's value works (the refusal below is not a broken server) ...
+    honest = small_subgroup.DHPrivateKey.generate(group)
+    assert server.handshake(honest.public_key().y) == small_subgroup.finished_tag(
+        group, int.from_bytes(honest.exchange(small_subgroup.DHPublicKey(
+            group, server.public_value)), "big"))
+    # ... and the attack stops at its first small-order element, having learned nothing.
+    ours = small_subgroup.attack(server, group, factors)
+    assert ours["refusal"] is not None and ours["residues"] == [] and ours["recovered_x"] is None
