@@ -6,13 +6,14 @@ working against the weak variant or starts working against refkx.
 """
 
 import io
+import random
 import secrets
 
 import pytest
 
 from refkx.gcm import AESGCM
 from refkx.tools import lessons
-from refkx.tools.lessons import nonce_reuse, replay, small_subgroup
+from refkx.tools.lessons import nonce_reuse, padding_oracle, replay, small_subgroup
 
 
 def run_quietly(name, **kw):
@@ -131,3 +132,49 @@ def test_small_subgroup_refused_by_refkx_dh(weak_dh_group):
     # ... and the attack stops at its first small-order element, having learned nothing.
     ours = small_subgroup.attack(server, group, factors)
     assert ours["refusal"] is not None and ours["residues"] == [] and ours["recovered_x"] is None
+
+
+# --- padding-oracle ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def padding_run():
+    rng = random.Random(padding_oracle.SEED)
+    key = padding_oracle.teaching_key(padding_oracle.DEFAULT_BITS, rng)
+    weak = padding_oracle.against_weak(key, rng)
+    return key, weak, padding_oracle.against_refkx(key, weak, rng)
+
+
+def test_bleichenbacher_decrypts_through_the_weak_server(padding_run):
+    key, weak, _ = padding_run
+    assert weak["recovered"] == weak["secret"]
+    assert weak["plaintext"] == padding_oracle.MESSAGE
+    assert weak["yes"] and weak["queries"] < 20_000
+
+
+def test_bleichenbacher_gets_nothing_from_refkx(padding_run):
+    key, weak, ours = padding_run
+    assert ours["genuine_ir"] == ours["genuine_oaep"] == padding_oracle.OK
+    # The queries that said "yes" to the weak server get the answer its "no" queries get.
+    assert len(ours["ir_yes"]) == padding_oracle.SAMPLE
+    assert set(ours["ir_yes"]) == set(ours["ir_no"]) == {padding_oracle.ALERT_BAD_RECORD_MAC}
+    assert ours["oaep_yes"] and set(ours["oaep_yes"]) == set(ours["oaep_no"])
+    assert ours["ir_attack"]["recovered"] != weak["secret"]
+    assert ours["oaep_attack"]["recovered"] != weak["secret"]
+
+
+def test_bleichenbacher_on_refkx_explicit_rejection_would_leak(padding_run):
+    """refkx.pkcs1's default explicit rejection is an oracle if the caller shows it: the
+    reason implicit rejection exists (and why the lesson's refkx server uses it)."""
+    key, weak, _ = padding_run
+    c = padding_oracle.os2ip(weak["recorded"]["C"])
+
+    def outcome(s):
+        probe = padding_oracle.i2osp(c * pow(s, key.e, key.n) % key.n, key.k)
+        try:
+            padding_oracle.rsaes_pkcs1_v1_5_decrypt(key, probe)
+            return "decoded"
+        except padding_oracle.DecryptionError:
+            return "DecryptionError"
+
+    assert "decoded" in {outcome(s) for s in weak["yes"][:50]}
+    assert {outcome(s) for s in weak["no"][:5]} == {"DecryptionError"}
