@@ -14,8 +14,9 @@ import pytest
 
 from refkx.gcm import AESGCM
 from refkx.tools import lessons
-from refkx.tools.lessons import (nonce_reuse, padding_oracle, replay, small_subgroup,
-                                 weak_randomness)
+from refkx.tools.lessons import (forward_secrecy, mitm, nonce_reuse, padding_oracle, replay,
+                                 small_subgroup, weak_randomness)
+from rsa_keys import cached_key
 
 
 def run_quietly(name, **kw):
@@ -218,3 +219,27 @@ def test_clock_seed_search_finds_nothing_against_secrets():
     ours = weak_randomness.against_refkx(time.time(), *TEST_CLOCK)
     assert ours["seeds_tried"] == 2 * 4 * 1000 + 1
     assert ours["seed"] is None and ours["plaintexts"] == []
+
+
+# --- mitm and forward-secrecy ------------------------------------------------------------------
+
+def test_mitm_reads_an_anonymous_session():
+    weak = mitm.against_anonymous()
+    assert weak["stolen"] == weak["relayed"] == mitm.SECRET
+    assert weak["alice_authenticated"] is False
+    assert weak["exporters"][0] != weak["exporters"][1]
+
+
+def test_mitm_refused_by_a_pinned_client():
+    results = mitm.against_pinned(cached_key(2048), cached_key(2048, 65539))
+    assert len(results) == 3 and all(refused for _, refused in results)
+
+
+def test_forward_secrecy_transport_falls_ephemeral_holds():
+    identity = cached_key(2048)
+    weak = forward_secrecy.attempt(forward_secrecy.record_session(
+        forward_secrecy.TRANSPORT, identity), identity)
+    assert [t for d, t in weak["read"] if d == "client->server"] == list(forward_secrecy.MESSAGES)
+    ours = forward_secrecy.attempt(forward_secrecy.record_session(
+        forward_secrecy.EPHEMERAL, identity), identity)
+    assert ours["failure"] is not None and ours["read"] == []

@@ -7,8 +7,7 @@ refkx as it is, and ends with one ``verdict:`` line: exit status 0 when the atta
 weak variant and failed against refkx, 1 otherwise, 2 for an unknown lesson. docs/lessons.md
 maps each lesson to the paper or RFC of its attack and to the line of refkx that stops it.
 
-Each lesson module has NAME, SUMMARY and ``run(narrator, full=False) -> Outcome``; the
-modules are imported only when their lesson runs.
+Each lesson module has NAME, SUMMARY and ``run(narrator, full=False) -> Outcome``.
 
 CPython integers are not constant-time: refkx teaches and cross-checks; it does not protect
 production secrets.
@@ -21,17 +20,15 @@ import sys
 
 from .narrate import Narrator, Outcome
 
-# name -> (module under refkx.tools.lessons, one-line summary). Order: the list's order.
+# name -> module under refkx.tools.lessons, in the order `lesson --list` shows them.
 LESSONS = {
-    "nonce-reuse": ("nonce_reuse", "AES-GCM with a repeated nonce: plaintext XOR, the GHASH key, "
-                                   "a forged record"),
-    "replay": ("replay", "a recorded record sent again: accepted without sequence numbers"),
-    "small-subgroup": ("small_subgroup", "a static DH key leaked residue by residue "
-                                         "(Lim-Lee small-subgroup attack)"),
-    "padding-oracle": ("padding_oracle", "Bleichenbacher's attack on RSA PKCS#1 v1.5 key "
-                                         "transport"),
-    "weak-randomness": ("weak_randomness", "ephemeral keys from a clock-seeded generator: "
-                                           "a recorded session decrypted"),
+    "mitm": "mitm",
+    "forward-secrecy": "forward_secrecy",
+    "weak-randomness": "weak_randomness",
+    "small-subgroup": "small_subgroup",
+    "nonce-reuse": "nonce_reuse",
+    "replay": "replay",
+    "padding-oracle": "padding_oracle",
 }
 
 EXIT_AS_TAUGHT, EXIT_NOT_AS_TAUGHT, EXIT_USAGE = 0, 1, 2
@@ -39,15 +36,14 @@ EXIT_AS_TAUGHT, EXIT_NOT_AS_TAUGHT, EXIT_USAGE = 0, 1, 2
 
 def lesson_module(name: str):
     """The module of lesson `name` (KeyError for an unknown name)."""
-    module_name, _ = LESSONS[name]
-    return importlib.import_module(f"{__name__}.{module_name}")
+    return importlib.import_module(f"{__name__}.{LESSONS[name]}")
 
 
 def list_lessons(out=None) -> int:
     out = out if out is not None else sys.stdout
     width = max(len(name) for name in LESSONS)
-    for name, (_, summary) in LESSONS.items():
-        print(f"{name:<{width}}  {summary}", file=out)
+    for name in LESSONS:
+        print(f"{name:<{width}}  {lesson_module(name).SUMMARY}", file=out)
     return EXIT_AS_TAUGHT
 
 
