@@ -223,3 +223,141 @@ def against_weak(q_bits: int, identity) -> dict:
             "server_group": server.group, "hello": hello, "edited": edited,
             "export": export, "server_x": x, "read": read, "delivered": delivered,
             "key_matches": stolen_key == server.key}
+
+
+# --- refkx.tls: the transcript is signed -----------------------------------------------------
+
+TLS_WEAK_GROUP = "modp1536"          # refkx-only (private-use code point): the weakest offered
+
+
+def tls_offer() -> list[str]:
+    """The refkx client's offer: the strongest groups this refkx has, then a weak one."""
+    from ...tls import groups
+    strong = [g for g in ("x25519mlkem768", "x25519") if groups.available(g)]
+    return strong + [TLS_WEAK_GROUP]
+
+
+def strip_tls_client_hello(flight: bytes, keep: list[str]) -> bytes:
+    """Mallory's edit of every ClientHello in a flight: supported_groups and key_share keep
+    only the groups in `keep`; everything else is forwarded byte for byte."""
+    from ...tls import extensions as ext
+    from ...tls.groups import GROUP_CODES
+    from ...tls.messages import CLIENT_HELLO, ClientHello
+    from ...tls.record import CONTENT_HANDSHAKE
+    from .tlskit import plaintext_record, split_records
+    codes = {GROUP_CODES[g] for g in keep}
+    out = b""
+    for content_type, record in split_records(flight):
+        fragment = record[5:]
+        if content_type != CONTENT_HANDSHAKE or not fragment or fragment[0] != CLIENT_HELLO:
+            out += record
+            continue
+        hello = ClientHello.decode(fragment[4:])
+        edited = []
+        for ext_type, data in hello.extensions:
+            if ext_type == ext.SUPPORTED_GROUPS:
+                data = ext.encode_code_list([c for c in ext.decode_code_list(data, "groups")
+                                             if c in codes])
+            elif ext_type == ext.KEY_SHARE:
+                data = ext.encode_client_shares([(g, k) for g, k in
+                                                 ext.decode_client_shares(data) if g in codes])
+            edited.append((ext_type, data))
+        hello.extensions = edited
+        out += plaintext_record(content_type, hello.encode(), record[1:3])
+    return out
+
+
+def against_refkx_tls(key=None) -> dict:
+    """The same edit between a refkx.tls Client and Server that both prefer strong groups."""
+    from ...tls import Client
+    from . import tlskit
+    identity = tlskit.server_identity(None, key=key)           # self-signed, pinned
+    offer = tls_offer()
+    # Without Mallory: the strongest group.
+    client = Client(tlskit.HOST, groups=offer, pins=[identity.pin])
+    honest = tlskit.run_handshake(client, tlskit.server(identity, groups=offer))
+    honest_group = client.group
+    # With Mallory stripping all but the weak group.
+    client = Client(tlskit.HOST, groups=offer, pins=[identity.pin])
+    server = tlskit.server(identity, groups=offer)
+    seen = {}
+
+    def mallory(flight: bytes) -> bytes:
+        edited = strip_tls_client_hello(flight, [TLS_WEAK_GROUP])
+        seen.setdefault("first", (flight, edited))
+        return edited
+
+    result = tlskit.run_handshake(client, server, edit_to_server=mallory)
+    return {"offer": offer, "honest": honest, "honest_group": honest_group, "result": result,
+            "server_group": server.group, "client_connected": client.handshake_complete,
+            "first_flight": seen.get("first")}
+
+
+def against_weak_baseline(q_bits: int, identity) -> str:
+    """The weak handshake without Mallory: the group it settles on."""
+    export = export_group(q_bits)
+    client = WeakClient(identity.public_key(), [STRONG, EXPORT], export)
+    server = WeakServer(identity, [STRONG, EXPORT], export)
+    server.complete(client.finish(server.respond(client.hello())))
+    return client.group
+
+
+def run(story: Narrator, full: bool = False) -> Outcome:
+    q_bits = FULL_Q_BITS if full else DEFAULT_Q_BITS
+    story.title("downgrade: the man in the middle edits the offer")
+    story.step("The server's RSA-2048 signing key (fresh)")
+    identity = generate_private_key(2048)
+
+    story.part("The weak handshake: the server signs its choice, not the client's offer")
+    story.step(f"Without Mallory: client and server both offer {STRONG} and {EXPORT}")
+    story.point(f"they agree on {against_weak_baseline(q_bits, identity)} (the server "
+                "prefers the strongest)")
+    weak = against_weak(q_bits, identity)
+    story.step(f"Mallory deletes {STRONG} from the ClientHello")
+    story.value("the ClientHello Alice sent", weak.get("hello", b""))
+    story.value("what the server received", weak.get("edited", b""))
+    if not weak["completed"]:
+        story.point(f"the handshake failed: {weak['failure']}")
+    else:
+        story.point(f"the server picks {weak['server_group']}, signs it; Alice checks the "
+                    "signature (valid),")
+        story.point(f"sees a group she offered, and completes on {weak['group']}.")
+        p, q, g = weak["export"]
+        story.step(f"Mallory breaks the {EXPORT} share: a {q.bit_length()}-bit subgroup "
+                   f"of a {p.bit_length()}-bit prime")
+        story.value("the server's exponent (BSGS)", f"0x{weak['server_x']:x}")
+        story.value("MALLORY READS", weak["read"].decode(errors="replace"))
+    weak_broken = (weak["completed"] and weak["group"] == EXPORT
+                   and weak.get("key_matches") is True and weak["read"] == MESSAGE)
+
+    story.part("refkx.tls (RFC 8446): the transcript is in the keys and the signatures")
+    ours = against_refkx_tls(identity)
+    story.step(f"Without Mallory: the client offers {', '.join(ours['offer'])}")
+    story.point(f"they agree on {ours['honest_group']}")
+    story.step(f"Mallory leaves only {TLS_WEAK_GROUP} in supported_groups and key_share")
+    if ours["first_flight"]:
+        sent, edited = ours["first_flight"]
+        story.value("the ClientHello record sent", sent)
+        story.value("what the server received", edited)
+    result = ours["result"]
+    story.point(f"the server picks {ours['server_group']} (HelloRetryRequest; Mallory edits "
+                "the second ClientHello too)")
+    if result.completed:
+        story.point("!! the handshake completed on the weak group")
+    else:
+        story.point(f"the {result.failed_side} REFUSES: alert {result.alert} ({result.reason})")
+    story.point("RFC 8446 §7.1 derives the handshake keys from Transcript-Hash(ClientHello..")
+    story.point("ServerHello): Alice hashes the hello she sent, the server the one it got, so")
+    story.point("Alice cannot even open the server's encrypted flight. CertificateVerify")
+    story.point("(§4.4.3) and both Finished MACs (§4.4.4) cover the same transcript.")
+    refkx_held = (ours["honest"].completed and not result.completed
+                  and not ours["client_connected"])
+
+    story.moral("A negotiation is only as strong as its authentication: if nothing signs",
+                "what the client offered, a man in the middle chooses for both sides.",
+                "TLS 1.3 hashes every handshake message into the key schedule, the",
+                "server's signature and both Finished MACs.")
+    return Outcome(weak_broken, refkx_held,
+                   f"completed on {weak.get('group')}, Mallory read the traffic",
+                   f"edited handshake refused ({result.alert})",
+                   facts={"weak": weak, "refkx": ours})
