@@ -2,8 +2,9 @@
 refkx.tls Clients and Servers (sans-I/O: the lesson carries the bytes, and a man in the
 middle may edit them), and record parsing for what an attacker sees on the wire.
 
-The keys are fresh RSA-2048 keys from refkx.rsa and the certificates come from
-refkx.x509.issue_certificate; nothing is read from or written to disk. CPython integers are
+The keys are fresh RSA-2048 keys from refkx.rsa (one per role and process) and the
+certificates come from refkx.x509.issue_certificate; nothing is read from or written to
+disk. CPython integers are
 not constant-time: refkx teaches and cross-checks; it does not protect production secrets.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ... import x509
 from ...errors import HandshakeError
@@ -34,12 +36,19 @@ class Identity:
         return self.certificate.spki_pin()
 
 
+@lru_cache(maxsize=None)
+def key_for(role: str) -> RSAPrivateKey:
+    """One fresh RSA-2048 key per role ("ca", "server", "mallory") and process: lessons
+    that run in one process (the tests) share them; every new process draws new ones."""
+    return generate_private_key(IDENTITY_BITS)
+
+
 def now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
 
 def certificate_authority(name: str = "CN=Lesson Root CA") -> Identity:
-    key = generate_private_key(IDENTITY_BITS)
+    key = key_for("ca")
     return Identity(key, x509.issue_certificate(key, key, name, ca=True,
                                                 not_before=now() - 365 * DAY,
                                                 not_after=now() + 3650 * DAY))
@@ -47,8 +56,9 @@ def certificate_authority(name: str = "CN=Lesson Root CA") -> Identity:
 
 def server_identity(ca: Identity | None, host: str = HOST, *, not_before=None,
                     not_after=None, key: RSAPrivateKey | None = None) -> Identity:
-    """A leaf for `host`, issued by `ca` (self-signed when ca is None)."""
-    key = key or generate_private_key(IDENTITY_BITS)
+    """A leaf for `host`, issued by `ca` (self-signed when ca is None); the key defaults to
+    the server's."""
+    key = key or key_for("server")
     certificate = x509.issue_certificate(
         key, ca.key if ca else key, f"CN={host}",
         issuer_certificate=ca.certificate if ca else None, dns_names=[host],
