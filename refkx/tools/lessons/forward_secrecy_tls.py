@@ -26,10 +26,6 @@ from ...kem import KEMS
 from ...tls import Client
 from ...tls import extensions as ext
 from ...tls.groups import GROUP_NAMES
-from ...tls.keyschedule import KeySchedule, transcript_hash
-from ...tls.messages import CLIENT_HELLO, FINISHED, SERVER_HELLO, ClientHello, ServerHello
-from ...tls.record import (CONTENT_APPLICATION_DATA, CONTENT_HANDSHAKE, SUITES_BY_CODE,
-                           RecordProtection)
 from . import tlskit
 from .narrate import Narrator, Outcome, short
 
@@ -38,20 +34,12 @@ SUMMARY = "record now, steal the key later: RSA key transport vs an ephemeral ex
 
 TRANSPORT, EPHEMERAL = "rsa2048-oaep", "x25519"
 MESSAGES = (b"launch code: 0000", b"meet at the usual place")
-HANDSHAKE_HEADER = 4                   # msg_type || uint24 length (RFC 8446 §4)
 
 
 def record_session(group: str, identity: tlskit.Identity) -> list[tuple[str, bytes]]:
     """A TLS 1.3 session over `group`, as Eve records it: [(direction, bytes)]."""
-    recording: list[tuple[str, bytes]] = []
-
-    def tap(direction):
-        def carry(data: bytes) -> bytes:
-            recording.append((direction, data))
-            return data
-        return carry
-
-    to_server, to_client = tap("client->server"), tap("server->client")
+    tap = tlskit.Recorder()
+    to_server, to_client = tap.to_server, tap.to_client
     transport = {"server_transport_key": identity.key.public_key()} if group == TRANSPORT else {}
     client = Client(tlskit.HOST, groups=[group], pins=[identity.pin], **transport)
     server = tlskit.server(identity, groups=[group], **(
@@ -65,68 +53,22 @@ def record_session(group: str, identity: tlskit.Identity) -> list[tuple[str, byt
         tlskit.application_data(server, to_server(client.data_to_send()))
         server.send(b"ok: " + message)
         tlskit.application_data(client, to_client(server.data_to_send()))
-    return recording
-
-
-def _messages(data: bytes) -> list[bytes]:
-    """Whole handshake messages (header included) in concatenated handshake data."""
-    out, offset = [], 0
-    while offset + HANDSHAKE_HEADER <= len(data):
-        length = int.from_bytes(data[offset + 1:offset + 4], "big")
-        out.append(data[offset:offset + HANDSHAKE_HEADER + length])
-        offset += HANDSHAKE_HEADER + length
-    return out
+    return tap.recording
 
 
 def decrypt_recording(recording, leaked_key, say=None) -> list[tuple[str, bytes]]:
     """Eve, with the recording and the server's leaked RSA key. Raises where it fails."""
     say = say or (lambda text: None)
-    records = [(direction, content_type, record) for direction, data in recording
-               for content_type, record in tlskit.split_records(data)]
-    plain = [(d, r[5:]) for d, t, r in records if t == CONTENT_HANDSHAKE]
-    client_hello = next(f for d, f in plain if d == "client->server" and f[0] == CLIENT_HELLO)
-    server_hello = next(f for d, f in plain if d == "server->client" and f[0] == SERVER_HELLO)
-    hello = ClientHello.decode(client_hello[HANDSHAKE_HEADER:])
-    (group_code, key_share), = ext.decode_client_shares(ext.find(hello.extensions,
-                                                                 ext.KEY_SHARE))
+    hellos = tlskit.recorded_hellos(recording)
+    (group_code, key_share), = ext.decode_client_shares(
+        ext.find(hellos.client.extensions, ext.KEY_SHARE))
     say(f"recorded ClientHello: group {GROUP_NAMES.get(group_code, hex(group_code))}, "
         f"key share {short(key_share)}")
     say("step 1: the shared secret from the key share, with the leaked RSA key")
     shared = KEMS[TRANSPORT].decapsulate(key_share, leaked_key)      # fails for a DH share
     say(f"  -> shared secret {short(shared)}")
-    suite = SUITES_BY_CODE[ServerHello.decode(server_hello[HANDSHAKE_HEADER:]).cipher_suite]
-    schedule = KeySchedule(suite.hash_name)
-    transcript = [client_hello, server_hello]
-    schedule.handshake(shared, transcript_hash(*transcript, hash_name=suite.hash_name))
-    say("step 2: RFC 8446 §7.1 over the recorded hellos; open the server's encrypted flight")
-    readers = {"server->client": RecordProtection(schedule.server_handshake_traffic_secret,
-                                                  suite),
-               "client->server": RecordProtection(schedule.client_handshake_traffic_secret,
-                                                  suite)}
-    in_handshake = {"server->client": True, "client->server": True}
-    plaintexts = []
-    for direction, content_type, record in records:
-        if content_type != CONTENT_APPLICATION_DATA:
-            continue                      # hellos, change_cipher_spec (Appendix D.4)
-        inner_type, content = readers[direction].open(record)
-        if in_handshake[direction] and inner_type == CONTENT_HANDSHAKE:
-            for message in _messages(content):
-                if direction == "server->client":
-                    transcript.append(message)
-                if message[0] == FINISHED:
-                    in_handshake[direction] = False
-                    if direction == "server->client":
-                        schedule.master(transcript_hash(*transcript,
-                                                        hash_name=suite.hash_name))
-                        say("  -> server Finished: the application traffic secrets")
-                    readers[direction] = RecordProtection(
-                        schedule.server_application_traffic_secret_0
-                        if direction == "server->client"
-                        else schedule.client_application_traffic_secret_0, suite)
-        elif inner_type == CONTENT_APPLICATION_DATA:
-            plaintexts.append((direction, content))
-    say("step 3: every recorded application record opened")
-    return plaintexts
+    say("step 2: RFC 8446 §7.1 over the recorded handshake; open the application records")
+    return tlskit.decrypt_recording(recording, shared)
 
 
 def attempt(recording, leaked_key, say=None) -> dict:

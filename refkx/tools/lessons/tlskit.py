@@ -18,11 +18,15 @@ from ... import x509
 from ...errors import HandshakeError
 from ...rsa import RSAPrivateKey, generate_private_key
 from ...tls import Client, Server
-from ...tls.record import HEADER_SIZE
+from ...tls.keyschedule import KeySchedule, transcript_hash
+from ...tls.messages import CLIENT_HELLO, FINISHED, SERVER_HELLO, ClientHello, ServerHello
+from ...tls.record import (CONTENT_APPLICATION_DATA, CONTENT_HANDSHAKE, HEADER_SIZE,
+                           SUITES_BY_CODE, RecordProtection)
 
 IDENTITY_BITS = 2048
 HOST = "bank.example"
 DAY = datetime.timedelta(days=1)
+HANDSHAKE_HEADER = 4                  # msg_type || uint24 length (RFC 8446 §4)
 MAX_FLIGHTS = 10                      # a handshake needs 3 or 4; this bounds the loop
 
 
@@ -124,3 +128,90 @@ def split_records(data: bytes) -> list[tuple[int, bytes]]:
 def plaintext_record(content_type: int, fragment: bytes, version: bytes) -> bytes:
     """A record in the clear: ContentType || legacy_record_version || length || fragment."""
     return bytes([content_type]) + version + len(fragment).to_bytes(2, "big") + fragment
+
+
+# --- what a passive attacker does with a recording and the shared secret ---------------------
+
+@dataclass
+class RecordedHellos:
+    client_message: bytes                 # the whole ClientHello handshake message
+    server_message: bytes
+    client: ClientHello
+    server: ServerHello
+
+
+def _records(recording):
+    return [(direction, content_type, record) for direction, data in recording
+            for content_type, record in split_records(data)]
+
+
+def recorded_hellos(recording) -> RecordedHellos:
+    """The ClientHello and ServerHello of a recording [(direction, bytes)] (no HRR)."""
+    plain = [(d, r[HEADER_SIZE:]) for d, t, r in _records(recording) if t == CONTENT_HANDSHAKE]
+    client = next(f for d, f in plain if d == "client->server" and f[0] == CLIENT_HELLO)
+    server = next(f for d, f in plain if d == "server->client" and f[0] == SERVER_HELLO)
+    return RecordedHellos(client, server, ClientHello.decode(client[HANDSHAKE_HEADER:]),
+                          ServerHello.decode(server[HANDSHAKE_HEADER:]))
+
+
+def _messages(data: bytes) -> list[bytes]:
+    """Whole handshake messages (header included) in concatenated handshake data."""
+    out, offset = [], 0
+    while offset + HANDSHAKE_HEADER <= len(data):
+        length = int.from_bytes(data[offset + 1:offset + 4], "big")
+        out.append(data[offset:offset + HANDSHAKE_HEADER + length])
+        offset += HANDSHAKE_HEADER + length
+    return out
+
+
+def decrypt_recording(recording, shared_secret: bytes) -> list[tuple[str, bytes]]:
+    """RFC 8446 §7.1 replayed from recorded bytes: with the (EC)DHE/KEM shared secret, the
+    handshake keys over Transcript-Hash(ClientHello, ServerHello), the server's encrypted
+    flight opened and hashed up to its Finished, the application keys, and every
+    application record: [(direction, plaintext)]."""
+    hellos = recorded_hellos(recording)
+    suite = SUITES_BY_CODE[hellos.server.cipher_suite]
+    schedule = KeySchedule(suite.hash_name)
+    transcript = [hellos.client_message, hellos.server_message]
+    schedule.handshake(shared_secret, transcript_hash(*transcript, hash_name=suite.hash_name))
+    readers = {"server->client": RecordProtection(schedule.server_handshake_traffic_secret,
+                                                  suite),
+               "client->server": RecordProtection(schedule.client_handshake_traffic_secret,
+                                                  suite)}
+    in_handshake = {"server->client": True, "client->server": True}
+    plaintexts = []
+    for direction, content_type, record in _records(recording):
+        if content_type != CONTENT_APPLICATION_DATA:
+            continue                      # hellos, change_cipher_spec (Appendix D.4)
+        inner_type, content = readers[direction].open(record)
+        if in_handshake[direction] and inner_type == CONTENT_HANDSHAKE:
+            for message in _messages(content):
+                if direction == "server->client":
+                    transcript.append(message)
+                if message[0] != FINISHED:
+                    continue
+                in_handshake[direction] = False
+                if direction == "server->client":
+                    schedule.master(transcript_hash(*transcript, hash_name=suite.hash_name))
+                readers[direction] = RecordProtection(
+                    schedule.server_application_traffic_secret_0
+                    if direction == "server->client"
+                    else schedule.client_application_traffic_secret_0, suite)
+        elif inner_type == CONTENT_APPLICATION_DATA:
+            plaintexts.append((direction, content))
+    return plaintexts
+
+
+class Recorder:
+    """Edit functions for run_handshake that keep a copy of every flight."""
+
+    def __init__(self) -> None:
+        self.recording: list[tuple[str, bytes]] = []
+
+    def to_server(self, data: bytes) -> bytes:
+        self.recording.append(("client->server", data))
+        return data
+
+    def to_client(self, data: bytes) -> bytes:
+        self.recording.append(("server->client", data))
+        return data
