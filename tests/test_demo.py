@@ -1,10 +1,11 @@
-"""refkx.demo: the three stories run and tell the truth (in-process, output captured)."""
+"""refkx.tools.demo: the three stories run and tell the truth (in-process, output captured)."""
 
 import argparse
 
 import pytest
 
-from refkx import demo, rsa, session
+from refkx import rsa, session
+from refkx.tools import demo
 from refkx.errors import DecryptionError
 from rsa_keys import cached_key
 
@@ -100,7 +101,7 @@ def test_short():
 
 
 def test_a_failed_check_exits_1(capsys, monkeypatch):
-    # If the two sides ever disagreed, the demo must say so AND exit 1 (DESIGN.md: CLI exit
+    # If the two sides ever disagreed, the demo must say so AND exit 1 (the CLI contract: exit
     # status 1 on a failed check). Simulate a disagreement in the trace lookup.
     real = demo.trace_value
 

@@ -23,11 +23,11 @@ import sys
 import time
 from contextlib import contextmanager
 
-from . import session
-from .errors import DecryptionError, HandshakeError, InvalidKey, RefkxError
-from .kem import KEMS
-from .record import CONTENT_APPLICATION_DATA, RecordProtection, split_records
-from .rsa import generate_private_key
+from .. import session
+from ..errors import DecryptionError, HandshakeError, InvalidKey, RefkxError
+from ..kem import KEMS
+from ..record import CONTENT_APPLICATION_DATA, RecordProtection, split_records
+from ..rsa import generate_private_key
 
 WIDTH = 78
 
