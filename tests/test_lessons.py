@@ -48,14 +48,15 @@ def test_every_lesson_ends_with_an_as_taught_verdict(name):
 
 def test_weak_variants_are_unreachable_from_the_library():
     """No module of refkx outside refkx/tools imports refkx.tools (so no lesson's weak
-    variant can be reached from the library's API)."""
+    variant can be reached from the library's API); refkx/__main__.py, the command line's
+    entry point, is the one exception."""
     import ast
     import pathlib
 
     import refkx
     root = pathlib.Path(refkx.__file__).parent
     for path in root.rglob("*.py"):
-        if "tools" in path.relative_to(root).parts:
+        if "tools" in path.relative_to(root).parts or path.name == "__main__.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom):
@@ -243,3 +244,31 @@ def test_forward_secrecy_transport_falls_ephemeral_holds():
     ours = forward_secrecy.attempt(forward_secrecy.record_session(
         forward_secrecy.EPHEMERAL, identity), identity)
     assert ours["failure"] is not None and ours["read"] == []
+
+
+def test_forward_secrecy_needs_the_right_key():
+    identity = cached_key(2048)
+    recording = forward_secrecy.record_session(forward_secrecy.TRANSPORT, identity)
+    other = cached_key(2048, 65539)
+    assert forward_secrecy.attempt(recording, other)["failure"] == "DecryptionError"
+
+
+# --- the command line ------------------------------------------------------------------------
+
+def _cli(*args):
+    import pathlib
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parent.parent
+    return subprocess.run([sys.executable, "-m", "refkx", "lesson", *args], cwd=root,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_lesson_list_run_and_unknown():
+    listed = _cli("--list")
+    assert listed.returncode == 0
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == list(lessons.LESSONS)
+    ran = _cli("replay")
+    assert ran.returncode == 0 and ran.stdout.rstrip().splitlines()[-1].startswith("verdict:")
+    assert _cli("no-such-lesson").returncode == 2
+    assert _cli().returncode == 2
