@@ -37,7 +37,7 @@ import random
 from dataclasses import dataclass
 
 from ...encoding import constant_time_equal, i2osp, os2ip
-from ...errors import DecryptionError, InvalidTag
+from ...errors import DecryptionError
 from ...gcm import AESGCM, NONCE_SIZE
 from ...hkdf import hkdf
 from ...hmac import hmac
@@ -354,7 +354,7 @@ def run(story: Narrator, full: bool = False) -> Outcome:
     story.value("C = RSA(00 02 PS 00 secret)", weak["recorded"]["C"])
     story.value("application record", weak["recorded"]["record"])
     story.step("Eve sends c * s^e with the recorded Finished; the alert is her oracle")
-    story.point(f"decrypt_error = 'no'; bad_record_mac = 'yes, m * s mod n starts 00 02'")
+    story.point("decrypt_error = 'no'; bad_record_mac = 'yes, m * s mod n starts 00 02'")
     story.point(f"first 'yes' at s_1 = {weak['yes'][0]} (step 2.a); {weak['iterations']} "
                 f"iterations of steps 2-3")
     story.value("queries to the server", f"{weak['queries']} ({len(weak['yes'])} 'yes')")
