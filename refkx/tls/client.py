@@ -303,9 +303,11 @@ class Client(Connection):
         self._transcript.append(message_hash(self.suite.hash_name, first_hello))
         self._add_to_transcript("server", whole)
         self._require_record_boundary()
-        # Appendix D.4: the CCS goes before the second flight, here the second ClientHello.
-        self._send_change_cipher_spec()
-        self._ccs_sent = True
+        # Appendix D.4: in compatibility mode the CCS goes before the second flight, here
+        # the second ClientHello.
+        if self._session_id:
+            self._send_change_cipher_spec()
+            self._ccs_sent = True
         self._hello = self._client_hello(group, cookie_value)
         self._send_hello()
 

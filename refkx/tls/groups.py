@@ -60,9 +60,11 @@ GROUP_CODES = {**STANDARD_GROUPS, **REFKX_ONLY_GROUPS}
 GROUP_NAMES = {code: name for name, code in GROUP_CODES.items()}
 
 # What `serve` and `connect` offer unless told otherwise: cheap groups only (a costly
-# group on demand lets a replayed ClientHello make the server work hard for free).
+# group on demand lets a replayed ClientHello make the server work hard for free), the
+# post-quantum hybrid first, as OpenSSL 3.5 and the browsers do. A client shares a key for
+# its first group only; a server without that group answers with a HelloRetryRequest.
 DEFAULT_SERVER_GROUPS = ("x25519mlkem768", "x25519", "ffdhe2048")
-DEFAULT_CLIENT_GROUPS = ("x25519", "x25519mlkem768", "ffdhe2048")
+DEFAULT_CLIENT_GROUPS = ("x25519mlkem768", "x25519", "ffdhe2048")
 
 
 def available(name: str) -> bool:
