@@ -115,9 +115,9 @@ class RSAPublicKey:
         return padding._encrypt(self, plaintext)
 
     def verify(self, signature: bytes, message: bytes, padding) -> None:
-        """RSASSA-PSS verification: returns None, or raises InvalidSignature."""
-        if not isinstance(padding, PSS):
-            raise TypeError("padding must be refkx.rsa.PSS for signatures")
+        """RSASSA-PSS or RSASSA-PKCS1-v1_5 verification: returns None, or raises InvalidSignature."""
+        if not isinstance(padding, (PSS, PKCS1v15)):
+            raise TypeError("padding must be refkx.rsa.PSS or refkx.rsa.PKCS1v15 for signatures")
         padding._verify(self, signature, message)
 
     def public_bytes(self) -> bytes:
@@ -214,9 +214,9 @@ class RSAPrivateKey:
         return padding._decrypt(self, ciphertext)
 
     def sign(self, message: bytes, padding) -> bytes:
-        """RSASSA-PSS signature of `message` (k octets)."""
-        if not isinstance(padding, PSS):
-            raise TypeError("padding must be refkx.rsa.PSS for signatures")
+        """RSASSA-PSS or RSASSA-PKCS1-v1_5 signature of `message` (k octets)."""
+        if not isinstance(padding, (PSS, PKCS1v15)):
+            raise TypeError("padding must be refkx.rsa.PSS or refkx.rsa.PKCS1v15 for signatures")
         return padding._sign(self, message)
 
 
