@@ -43,7 +43,12 @@ class HandshakeError(RefkxError):
 
 
 class DERError(RefkxError, ValueError):
-    """Input is not valid DER (X.690 §10) for the structure expected; the message has the offset."""
+    """Input is not valid DER (X.690 §10) for the structure expected, or not valid PEM
+    (RFC 7468) around it; the message has the offset."""
+
+
+class UnsupportedAlgorithm(RefkxError, ValueError):
+    """Well-formed input that refkx does not implement (an EC key, an encrypted key file)."""
 
 
 class CertificateError(HandshakeError):
