@@ -548,6 +548,12 @@ DIGEST_INFO_PREFIXES = {
     "sha512": bytes.fromhex("3051300d060960864801650304020305000440"),
     "sha512_224": bytes.fromhex("302d300d06096086480165030402050500041c"),
     "sha512_256": bytes.fromhex("3031300d060960864801650304020605000420"),
+    # The same construction with the SHA-3 object identifiers (NIST CSOR hashAlgs 7-10),
+    # which RFC 8017 predates; Wycheproof tests them.
+    "sha3_224": bytes.fromhex("302d300d06096086480165030402070500041c"),
+    "sha3_256": bytes.fromhex("3031300d060960864801650304020805000420"),
+    "sha3_384": bytes.fromhex("3041300d060960864801650304020905000430"),
+    "sha3_512": bytes.fromhex("3051300d060960864801650304020a05000440"),
 }
 
 
