@@ -933,38 +933,55 @@ def _validate_path(path: list[Certificate], now: datetime.datetime) -> None:
         max_path_length = min(max_path_length, anchor.basic_constraints[1])
     working_issuer = anchor                    # §6.1.2 (g)-(j): name and key of the anchor
     for i, certificate in enumerate(chain, start=1):
-        # §6.1.3 (a)(1): the signature, with the working public key.
-        certificate._check_signature(working_issuer)
-        # §6.1.3 (a)(2): validity.
-        _check_validity(certificate, now)
-        # §6.1.3 (a)(4): the issuer name is the working issuer name.
-        if not names_match(certificate._issuer, working_issuer._subject):
-            raise CertificateError("name chaining failed: issuer of "
-                                   f"{certificate.subject!r} is not {working_issuer.subject!r}",
-                                   ALERT_UNKNOWN_CA)
-        _check_critical_extensions(certificate)
-        if i == n:
-            break
-        # §6.1.4: preparing for certificate i + 1 (this one is an issuer).
-        # (k): "verify that the certificate is a CA certificate" (basicConstraints cA TRUE).
-        if certificate.basic_constraints is None or not certificate.basic_constraints[0]:
-            raise CertificateError(f"basicConstraints: {certificate.subject!r} is not a CA "
-                                   "certificate", ALERT_BAD)
-        # (l): a non-self-issued certificate uses up one step of max_path_length.
-        if not certificate.is_self_issued():
-            if max_path_length <= 0:
-                raise CertificateError(f"pathLenConstraint exceeded at {certificate.subject!r}",
-                                       ALERT_BAD)
-            max_path_length -= 1
-        # (m): pathLenConstraint lowers max_path_length.
-        path_length = certificate.basic_constraints[1]
-        if path_length is not None and path_length < max_path_length:
-            max_path_length = path_length
-        # (n): keyUsage present -> keyCertSign must be set.
-        if certificate.key_usage is not None and "keyCertSign" not in certificate.key_usage:
-            raise CertificateError(f"keyUsage: {certificate.subject!r} may not sign "
-                                   "certificates (keyCertSign not set)", ALERT_BAD)
+        try:
+            _process_certificate(certificate, working_issuer, now, i == n)
+            if i < n:
+                max_path_length = _prepare_next(certificate, max_path_length)
+        except CertificateError as exc:
+            exc.depth = i        # how far this path got (verify_chain reports the furthest)
+            raise
         working_issuer = certificate
+
+
+def _process_certificate(certificate: Certificate, working_issuer: Certificate,
+                         now: datetime.datetime, is_leaf: bool) -> None:
+    """§6.1.3 basic certificate processing, and for issuers §6.1.4 (k) and (n)."""
+    # §6.1.3 (a)(1): the signature, with the working public key.
+    certificate._check_signature(working_issuer)
+    # §6.1.3 (a)(2): validity.
+    _check_validity(certificate, now)
+    # §6.1.3 (a)(4): the issuer name is the working issuer name.
+    if not names_match(certificate._issuer, working_issuer._subject):
+        raise CertificateError("name chaining failed: issuer of "
+                               f"{certificate.subject!r} is not {working_issuer.subject!r}",
+                               ALERT_UNKNOWN_CA)
+    _check_critical_extensions(certificate)
+    if is_leaf:
+        return
+    # §6.1.4: preparing for certificate i + 1 (this one is an issuer).
+    # (k): "verify that the certificate is a CA certificate" (basicConstraints cA TRUE).
+    if certificate.basic_constraints is None or not certificate.basic_constraints[0]:
+        raise CertificateError(f"basicConstraints: {certificate.subject!r} is not a CA "
+                               "certificate", ALERT_BAD)
+    # (n): keyUsage present -> keyCertSign must be set.
+    if certificate.key_usage is not None and "keyCertSign" not in certificate.key_usage:
+        raise CertificateError(f"keyUsage: {certificate.subject!r} may not sign "
+                               "certificates (keyCertSign not set)", ALERT_BAD)
+
+
+def _prepare_next(certificate: Certificate, max_path_length: int) -> int:
+    """§6.1.4 (l) and (m): the new max_path_length after issuer `certificate`."""
+    # (l): a non-self-issued certificate uses up one step of max_path_length.
+    if not certificate.is_self_issued():
+        if max_path_length <= 0:
+            raise CertificateError(f"pathLenConstraint exceeded at {certificate.subject!r}",
+                                   ALERT_BAD)
+        max_path_length -= 1
+    # (m): pathLenConstraint lowers max_path_length.
+    path_length = certificate.basic_constraints[1]
+    if path_length is not None and path_length < max_path_length:
+        max_path_length = path_length
+    return max_path_length
 
 
 def verify_chain(leaf: Certificate, intermediates: Iterable[Certificate],
@@ -974,7 +991,7 @@ def verify_chain(leaf: Certificate, intermediates: Iterable[Certificate],
 
     `intermediates` may come in any order and include strays; `now` is an aware
     datetime (default: the current time). Raises CertificateError naming the
-    check that failed (the error of the first candidate path when every path fails).
+    check that failed (of the candidate path that got furthest, when every path fails).
     """
     if not isinstance(leaf, Certificate):
         raise TypeError("leaf must be a Certificate")
@@ -1002,18 +1019,20 @@ def verify_chain(leaf: Certificate, intermediates: Iterable[Certificate],
         if not candidates:
             raise CertificateError(f"unknown issuer: no path from {leaf.subject!r} to a trust "
                                    f"anchor (issuer {leaf.issuer!r} not found)", ALERT_UNKNOWN_CA)
-        first_error = None
+        errors = []
         path = None
         for candidate in candidates:
             try:
                 _validate_path(candidate, now)
             except CertificateError as exc:
-                first_error = first_error or exc
+                errors.append(exc)
                 continue
             path = candidate
             break
         if path is None:
-            raise first_error
+            # Report the path that got furthest: with two CAs of the same name, the
+            # wrong one fails its signature early; the right one shows the real problem.
+            raise max(errors, key=lambda exc: exc.depth)
     if hostname is not None and not hostname_matches(hostname, leaf):
         raise CertificateError(f"hostname {hostname!r} does not match the certificate "
                                f"(subjectAltName DNS names: {', '.join(leaf.dns_names) or 'none'})",
