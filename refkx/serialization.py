@@ -78,6 +78,7 @@ class NoEncryption:
 OID_RSA_ENCRYPTION = "1.2.840.113549.1.1.1"    # RFC 8017 Appendix C, pkcs-1 1
 OID_X25519 = "1.3.101.110"                      # RFC 8410 §3
 OID_X448 = "1.3.101.111"                        # RFC 8410 §3
+OID_RSASSA_PSS = "1.2.840.113549.1.1.10"        # RFC 4055 §3.1: an RSA key restricted to PSS
 ALGORITHM_NAMES = {
     OID_RSA_ENCRYPTION: "rsaEncryption", OID_X25519: "X25519", OID_X448: "X448",
     "1.3.101.112": "Ed25519", "1.3.101.113": "Ed448",
@@ -111,8 +112,9 @@ def pem_encode(label: str, der: bytes) -> bytes:
             + f"-----END {label}-----\n").encode("ascii")
 
 
-def _pem_blocks(data: bytes) -> list[tuple[str, bytes]]:
-    """(label, DER) of every PEM block in `data`; text between blocks is ignored (§5.2)."""
+def _pem_blocks(data: bytes, wanted) -> list[tuple[str, bytes]]:
+    """(label, DER) of every PEM block in `data` whose label is in `wanted`; text
+    between blocks, and blocks with other labels, are ignored (RFC 7468 §2, §5.2)."""
     if isinstance(data, str):
         raise TypeError("PEM data must be bytes, not str (encode it first)")
     data = bytes(data) if isinstance(data, (bytearray, memoryview)) else data
@@ -122,9 +124,11 @@ def _pem_blocks(data: bytes) -> list[tuple[str, bytes]]:
     for match in _PEM_RE.finditer(data):
         begin, body, end = match.group(1), match.group(2), match.group(3)
         offset = match.start()
+        label = begin.decode("ascii")
+        if label not in wanted:
+            continue
         if begin != end:
             raise DERError(f"PEM error at offset {offset}: BEGIN {begin!r} closed by END {end!r}")
-        label = begin.decode("ascii")
         if b":" in body:
             if b"ENCRYPTED" in body:
                 raise UnsupportedAlgorithm(_ENCRYPTED_MESSAGE)
@@ -140,21 +144,24 @@ def _pem_blocks(data: bytes) -> list[tuple[str, bytes]]:
     return blocks
 
 
+def _labels_found(data: bytes) -> str:
+    labels = [m.group(1).decode("ascii") for m in _PEM_RE.finditer(data)]
+    return ", ".join(labels) or "no PEM block"
+
+
 def pem_decode(data: bytes, labels: tuple[str, ...]) -> tuple[str, bytes]:
     """(label, DER) of the first PEM block whose label is one of `labels`; DERError if none."""
-    blocks = _pem_blocks(data)
-    for label, der in blocks:
-        if label in labels:
-            return label, der
-    found = ", ".join(label for label, _ in blocks) or "no PEM block"
-    raise DERError(f"PEM error: expected {' or '.join(labels)}, found {found}")
+    blocks = _pem_blocks(data, labels)
+    if blocks:
+        return blocks[0]
+    raise DERError(f"PEM error: expected {' or '.join(labels)}, found {_labels_found(data)}")
 
 
 def pem_decode_all(data: bytes, label: str) -> list[bytes]:
     """DER of every block with `label`, in order (a certificate chain); DERError if none."""
-    ders = [der for found, der in _pem_blocks(data) if found == label]
+    ders = [der for _, der in _pem_blocks(data, (label,))]
     if not ders:
-        raise DERError(f"PEM error: no {label} block found")
+        raise DERError(f"PEM error: no {label} block found (found {_labels_found(data)})")
     return ders
 
 
@@ -225,12 +232,18 @@ def public_key_from_spki(element: asn1.Element):
     oid, parameters = _algorithm(algorithm)
     bits, unused = asn1.decode_bit_string(r.next(asn1.BIT_STRING))
     r.finish()
-    if oid not in (OID_RSA_ENCRYPTION, OID_X25519, OID_X448):
+    if oid == OID_RSASSA_PSS:
+        # RFC 4055 §3.1: parameters absent or RSASSA-PSS-params (restrictions refkx does not
+        # enforce); the BIT STRING is the same RSAPublicKey as for rsaEncryption.
+        if parameters is not None:
+            parameters.expect(asn1.SEQUENCE)
+    elif oid not in (OID_RSA_ENCRYPTION, OID_X25519, OID_X448):
         raise _unsupported(oid)
-    _check_parameters(oid, parameters, algorithm.offset)
+    else:
+        _check_parameters(oid, parameters, algorithm.offset)
     if unused:
         raise DERError(f"DER error at offset {element.offset}: subjectPublicKey has unused bits")
-    if oid == OID_RSA_ENCRYPTION:
+    if oid in (OID_RSA_ENCRYPTION, OID_RSASSA_PSS):
         # RFC 3279 §2.3.1: the BIT STRING holds the DER of RSAPublicKey.
         inner_offset = element.content_offset + len(algorithm.encoding) + 3
         return _parse_rsa_public_key(asn1.parse(bits, inner_offset))

@@ -67,6 +67,7 @@ __all__ = [
 
 UTC = datetime.timezone.utc
 PEM_LABEL = "CERTIFICATE"                # RFC 7468 §5
+PEM_LEGACY_LABELS = ("X509 CERTIFICATE", "X.509 CERTIFICATE")   # RFC 7468 §5.1: accepted
 
 # RFC 5280 §4.1.2.1: Version ::= INTEGER { v1(0), v2(1), v3(2) }.
 VERSION_V1, VERSION_V2, VERSION_V3 = 0, 1, 2
@@ -81,6 +82,7 @@ SIGNATURE_ALGORITHMS = {                 # OID -> (name, hash for PKCS #1 v1.5 o
     "1.2.840.113549.1.1.2": ("md2WithRSAEncryption", None),
     "1.2.840.113549.1.1.4": ("md5WithRSAEncryption", None),
     "1.2.840.113549.1.1.5": ("sha1WithRSAEncryption", "sha1"),
+    "1.3.14.3.2.29": ("sha1WithRSASignature", "sha1"),        # the older OIW identifier
     "1.2.840.113549.1.1.14": ("sha224WithRSAEncryption", "sha224"),
     "1.2.840.113549.1.1.11": ("sha256WithRSAEncryption", "sha256"),
     "1.2.840.113549.1.1.12": ("sha384WithRSAEncryption", "sha384"),
@@ -95,6 +97,10 @@ SIGNATURE_ALGORITHMS = {                 # OID -> (name, hash for PKCS #1 v1.5 o
     "2.16.840.1.101.3.4.3.2": ("dsa-with-sha256", None),
 }
 SIGNATURE_OIDS = {name: oid for oid, (name, _) in SIGNATURE_ALGORITHMS.items()}
+# RFC 5758 §3.2 (ECDSA), RFC 3279 §2.2.2 / RFC 5758 §3.1 (DSA), RFC 8410 §3 (EdDSA):
+# these signature AlgorithmIdentifiers have no parameters.
+NO_PARAMETER_SIGNATURES = frozenset(oid for oid, (name, _) in SIGNATURE_ALGORITHMS.items()
+                                    if name.startswith(("ecdsa", "dsa", "Ed")))
 HASH_OIDS = {                            # RFC 4055 §2.1 / NIST CSOR
     "1.3.14.3.2.26": "sha1", "2.16.840.1.101.3.4.2.4": "sha224",
     "2.16.840.1.101.3.4.2.1": "sha256", "2.16.840.1.101.3.4.2.2": "sha384",
@@ -175,8 +181,11 @@ def parse_name(element: asn1.Element) -> tuple[tuple[Attribute, ...], ...]:
             oid = asn1.decode_oid(r.next(asn1.OBJECT_IDENTIFIER))
             value = r.next()
             r.finish()
-            text = (asn1.decode_string(value) if value.tag_class == asn1.CLASS_UNIVERSAL
-                    and value.number in asn1.STRING_TAGS else None)
+            if value.tag_class != asn1.CLASS_UNIVERSAL:
+                # Every attribute type of RFC 5280 Appendix A has a universal type.
+                raise DERError(f"DER error at offset {value.offset}: attribute value with "
+                               f"tag {value.name}")
+            text = asn1.decode_string(value) if value.number in asn1.STRING_TAGS else None
             attributes.append(Attribute(oid, text, value.encoding))
         if not attributes:
             raise DERError(f"DER error at offset {rdn.offset}: empty RelativeDistinguishedName")
@@ -506,6 +515,9 @@ def _parse_signature_algorithm(element: asn1.Element) -> _Signature:
     oid = asn1.decode_oid(r.next(asn1.OBJECT_IDENTIFIER))
     parameters = None if r.at_end() else r.next()
     r.finish()
+    if oid in NO_PARAMETER_SIGNATURES and parameters is not None:
+        raise DERError(f"DER error at offset {parameters.offset}: {SIGNATURE_ALGORITHMS[oid][0]} "
+                       "takes no parameters")
     padding = None
     try:
         if oid == OID_RSASSA_PSS:
@@ -705,7 +717,7 @@ def load_der_x509_certificate(data: bytes) -> Certificate:
 
 def load_pem_x509_certificate(data: bytes) -> Certificate:
     """The first CERTIFICATE block of a PEM text (RFC 7468 §5)."""
-    _, der = serialization.pem_decode(data, (PEM_LABEL,))
+    _, der = serialization.pem_decode(data, (PEM_LABEL,) + PEM_LEGACY_LABELS)
     return Certificate(der)
 
 
