@@ -97,6 +97,7 @@ LABEL_ENCRYPTED_PRIVATE_KEY = "ENCRYPTED PRIVATE KEY"  # RFC 7468 §11
 LABEL_PUBLIC_KEY = "PUBLIC KEY"                     # RFC 7468 §13
 LABEL_RSA_PRIVATE_KEY = "RSA PRIVATE KEY"           # OpenSSL "traditional" PKCS #1
 LABEL_RSA_PUBLIC_KEY = "RSA PUBLIC KEY"
+UNSUPPORTED_PRIVATE_LABELS = ("DSA PRIVATE KEY", "EC PRIVATE KEY")   # OpenSSL's other formats
 _PEM_RE = re.compile(rb"-----BEGIN ([A-Z0-9 ]*)-----\r?\n(.*?)-----END ([A-Z0-9 ]*)-----",
                      re.DOTALL)
 _ENCRYPTED_MESSAGE = "encrypted private keys are not supported"
@@ -284,11 +285,13 @@ def _pkcs8(algorithm: bytes, private_key: bytes) -> bytes:
 
 
 def _parse_pkcs8(element: asn1.Element):
-    r = element.expect(asn1.SEQUENCE).reader()
-    first = r.peek()
-    if first is not None and first.is_tag(asn1.SEQUENCE):
+    children = element.expect(asn1.SEQUENCE).children()
+    if (len(children) == 2 and children[0].is_tag(asn1.SEQUENCE)
+            and children[1].is_tag(asn1.OCTET_STRING)):
         # RFC 5208 §6 EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm, encryptedData }.
         raise UnsupportedAlgorithm(_ENCRYPTED_MESSAGE)
+    r = element.reader()
+    first = r.peek()
     version = asn1.decode_integer(r.next(asn1.INTEGER))
     if version not in (PKCS8_VERSION_1, PKCS8_VERSION_2):
         raise DERError(f"DER error at offset {first.offset}: PrivateKeyInfo version {version}")
@@ -300,11 +303,18 @@ def _parse_pkcs8(element: asn1.Element):
         raise DERError(f"DER error at offset {attributes.offset}: attributes must be a SET")
     public_key = r.optional(1) if version == PKCS8_VERSION_2 else None   # RFC 5958 §2
     r.finish()
-    if oid not in (OID_RSA_ENCRYPTION, OID_X25519, OID_X448):
+    if oid == OID_RSASSA_PSS:
+        # RFC 4055 §3.1 / RFC 8017 A.1: an RSA key restricted to PSS; parameters absent or
+        # RSASSA-PSS-params (restrictions not enforced; refkx writes such keys back as
+        # rsaEncryption).
+        if parameters is not None:
+            parameters.expect(asn1.SEQUENCE)
+    elif oid not in (OID_RSA_ENCRYPTION, OID_X25519, OID_X448):
         raise _unsupported(oid)
-    _check_parameters(oid, parameters, algorithm.offset)
+    else:
+        _check_parameters(oid, parameters, algorithm.offset)
     inner = asn1.parse(private_key.content, private_key.content_offset)
-    if oid == OID_RSA_ENCRYPTION:
+    if oid in (OID_RSA_ENCRYPTION, OID_RSASSA_PSS):
         if public_key is not None:
             raise DERError(f"DER error at offset {public_key.offset}: unexpected RSA publicKey")
         return _parse_rsa_private_key(inner)
@@ -347,9 +357,11 @@ def load_der_private_key(data: bytes, password: Optional[bytes] = None):
 def load_pem_private_key(data: bytes, password: Optional[bytes] = None):
     """A private key from PEM: "PRIVATE KEY" (PKCS #8) or "RSA PRIVATE KEY" (PKCS #1)."""
     label, der = pem_decode(data, (LABEL_PRIVATE_KEY, LABEL_RSA_PRIVATE_KEY,
-                                   LABEL_ENCRYPTED_PRIVATE_KEY))
+                                   LABEL_ENCRYPTED_PRIVATE_KEY) + UNSUPPORTED_PRIVATE_LABELS)
     if label == LABEL_ENCRYPTED_PRIVATE_KEY:
         raise UnsupportedAlgorithm(_ENCRYPTED_MESSAGE)
+    if label in UNSUPPORTED_PRIVATE_LABELS:
+        raise UnsupportedAlgorithm(f"{label.split()[0]} keys are not supported")
     element = asn1.parse(der)
     if label == LABEL_RSA_PRIVATE_KEY:
         key = _parse_rsa_private_key(element)
