@@ -45,3 +45,43 @@ def test_same_numbers_as_cryptography(directory, name):
         assert ours.private_bytes_raw() == theirs.private_bytes_raw()
     else:
         assert ours.public_bytes_raw() == theirs.public_bytes_raw()
+
+
+def _try_load(data):
+    from refkx.errors import DERError, InvalidKey, UnsupportedAlgorithm
+    for private in (True, False):
+        try:
+            keyfiles._load(data, private)
+        except (DERError, InvalidKey, UnsupportedAlgorithm):
+            pass
+
+
+@pytest.mark.parametrize("path", sorted(VECTORS.glob("*/*")),
+                         ids=lambda p: f"damage-{p.parent.name}-{p.name}")
+def test_truncations_and_bit_flips_raise_only_documented_errors(path):
+    import base64
+    import random
+    from refkx.serialization import pem_encode, _PEM_RE
+    data = path.read_bytes()
+    rng = random.Random(path.name)
+    match = _PEM_RE.search(data)
+    der, label = data, None
+    if match:
+        label = match.group(1).decode()
+        body = b"".join(match.group(2).split())
+        try:
+            der = base64.b64decode(body, validate=True)
+        except ValueError:
+            return
+    for _ in range(10):
+        cut = der[:rng.randrange(len(der))]
+        flipped = bytearray(der)
+        bit = rng.randrange(len(der) * 8)
+        flipped[bit // 8] ^= 1 << (bit % 8)
+        for damaged in (cut, bytes(flipped)):
+            _try_load(damaged)
+            if label is not None:
+                _try_load(pem_encode(label, damaged) if damaged else b"")
+        text = bytearray(data)
+        text[rng.randrange(len(text))] ^= 1 << rng.randrange(8)
+        _try_load(bytes(text))
