@@ -1,4 +1,4 @@
-"""The exception hierarchy of refkx (see DESIGN.md, "Public API").
+"""The exception hierarchy of refkx (docs/architecture.md, "Errors").
 
 Caller misuse (a str where bytes belong, a key of the wrong size) raises the
 built-in TypeError / ValueError with a precise message. Failures that an

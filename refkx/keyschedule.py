@@ -48,7 +48,7 @@ The schedule (RFC 8446 §7.1, the figure; names as in the RFC):
 In refkx the "(EC)DHE" input is the shared secret of whichever KEM the session
 runs (refkx.kem): X25519/X448, finite-field DH, or an RSA-OAEP key transport.
 
-API note (DESIGN.md): `derive_secret` takes the transcript HASH, already
+API note: `derive_secret` takes the transcript HASH, already
 computed, not the messages; `transcript_hash(*messages)` computes it. Labels are
 bytes WITHOUT the "tls13 " prefix, which `hkdf_expand_label` adds (pass
 `label_prefix=b""` to use HKDF-Expand-Label with some other protocol's labels).

@@ -115,8 +115,8 @@ def ladder(k: int, u: int, p: int, a24: int, bits: int,
 def require_key_bytes(name: str, value: object, size: int) -> bytes:
     """bytes(value) if it is bytes-like of `size` bytes.
 
-    Not bytes-like: TypeError. Wrong length: InvalidKey (a ValueError, per
-    DESIGN.md "keys and public values that fail validation") with the precise
+    Not bytes-like: TypeError. Wrong length: InvalidKey (a ValueError: refkx's
+    error for keys and public values that fail validation) with the precise
     length in the message; a length is no secret.
     """
     data = require_bytes(name, value)

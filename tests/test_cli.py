@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from refkx import cli
+from refkx.tools import cli
 from refkx.kat import Case
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,6 +59,27 @@ def test_vectors_one_area():
     assert "RFC 4231" in result.stdout and "0 failed" in result.stdout
 
 
+def test_vectors_run_every_implementation():
+    env = {k: v for k, v in os.environ.items() if k != "REFKX_READABLE"}
+    result = subprocess.run([sys.executable, "-m", "refkx", "vectors", "--only", "sp 800-38a"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] in ("implementation: fast", "implementation: readable")
+    assert "implementation: fast" in lines and "implementation: readable" in lines
+    counts = [line for line in lines if line.startswith(("total:",))]
+    assert counts and "fast" in counts[0] and "readable" in counts[0]
+
+
+def test_vectors_readable_from_environment():
+    env = dict(os.environ, REFKX_READABLE="1")
+    result = subprocess.run([sys.executable, "-m", "refkx", "vectors", "--only", "hmac"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[0] == "implementation: readable"
+    assert "implementation: fast" not in result.stdout
+
+
 def test_vectors_by_source_name():
     result = run("vectors", "--only", "rfc 5869")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -89,7 +110,9 @@ def test_vectors_slow_cases_skipped_without_flag(monkeypatch, capsys):
     assert cli.main(["vectors", "--only", "hmac"]) == 0
     assert ran == []
     assert cli.main(["vectors", "--only", "hmac", "--slow"]) == 0
-    assert ran == [1]
+    assert ran == [1, 1]                     # once per implementation
+    assert cli.main(["vectors", "--only", "hmac", "--slow", "--implementation", "fast"]) == 0
+    assert ran == [1, 1, 1]
 
 
 def test_vectors_slow_progress_display(monkeypatch, capsys):

@@ -1,4 +1,4 @@
-"""refkx.net: framing, the session over real loopback sockets, and bad peers.
+"""refkx.tools.net: framing, the session over real loopback sockets, and bad peers.
 
 Servers run in threads on 127.0.0.1 with an ephemeral port (port 0); every socket has a
 short timeout so that a broken test fails instead of hanging.
@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from refkx import net, session
+from refkx import session
+from refkx.tools import net
 from refkx.errors import HandshakeError
 from rsa_keys import cached_key
 

@@ -7,7 +7,7 @@ import math
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kat_params import kat_params
+from kat_params import kat_parametrize
 from rsa_keys import cached_key
 from refkx import rsa_primitives
 from refkx.errors import InvalidKey
@@ -30,8 +30,8 @@ from refkx.rsa import (
 
 # --- against published vectors (RSA Labs PKCS #1, NIST CAVP) ---
 
-@pytest.mark.parametrize("case", kat_params("rsa"))
-def test_published_vector(case):
+@kat_parametrize("rsa")
+def test_published_vector(case, implementation):
     case.run()
 
 
@@ -283,10 +283,9 @@ def test_rsadp_inverts_rsaep(m):
     assert rsadp(key, rsaep(key, m)) == m
 
 
-# --- countermeasures: blinding and the fault check ---
+# --- countermeasures: blinding and the fault check (under each implementation) ---
 
-def test_fault_check_releases_nothing(monkeypatch):
-    monkeypatch.setattr(rsa_primitives, "USE_FAST", False)  # the readable path
+def test_fault_check_releases_nothing(monkeypatch, implementation):
     key = cached_key(1024)
     ciphertext = key.public_key().encrypt(b"secret", OAEP())
     signature_padding = PSS(salt_length=0)
@@ -304,8 +303,7 @@ def test_fault_check_releases_nothing(monkeypatch):
     assert key.decrypt(ciphertext, OAEP()) == b"secret"
 
 
-def test_fresh_blinding_factor_per_operation(monkeypatch):
-    monkeypatch.setattr(rsa_primitives, "USE_FAST", False)  # the readable path
+def test_fresh_blinding_factor_per_operation(monkeypatch, implementation):
     key = cached_key(1024)
     seen = []
     real = rsa_primitives._blinding_factor
@@ -324,8 +322,7 @@ def test_fresh_blinding_factor_per_operation(monkeypatch):
     assert all(math.gcd(r, key.n) == 1 for r in seen)
 
 
-def test_blinding_exponentiation_never_sees_the_input(monkeypatch):
-    monkeypatch.setattr(rsa_primitives, "USE_FAST", False)  # the readable path
+def test_blinding_exponentiation_never_sees_the_input(monkeypatch, implementation):
     key = cached_key(1024)
     inputs = []
     real = rsa_primitives.crt_exponentiation
@@ -340,10 +337,8 @@ def test_blinding_exponentiation_never_sees_the_input(monkeypatch):
     assert inputs and inputs[-1] != c
 
 
-@pytest.mark.parametrize("use_fast", [False, True])
-def test_both_private_paths_agree(monkeypatch, use_fast):
+def test_both_private_paths_agree(implementation):
     key = cached_key(1024)
-    monkeypatch.setattr(rsa_primitives, "USE_FAST", use_fast)
     for x in (0, 1, 2, key.n - 1, 3**500 % key.n):
         assert rsadp(key, x) == rsasp1(key, x) == pow(x, key.d, key.n)
         assert rsa_primitives.private_operation(key, x) == pow(x, key.d, key.n)

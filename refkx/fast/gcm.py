@@ -2,9 +2,11 @@
 
 The optimised twin of refkx.gcm (NIST SP 800-38D, November 2007: §6.3 multiplication in
 GF(2^128), §6.4 GHASH, §6.5 GCTR, §7.1 GCM-AE, §7.2 GCM-AD). Same functions, same results;
-refkx.gcm.AESGCM uses this module by default (see docs/performance.md for how to switch back to
-the readable code). Blocks are handled as in refkx.gcm: the int whose big-endian encoding is the
-block, so the spec's x_0 is the most significant bit.
+refkx.gcm.AESGCM runs this module while refkx.impl selects the fast implementation of "gcm" (the
+default; docs/reading-guide.md says how to switch to the readable code). Blocks are handled as
+in refkx.gcm: the int whose big-endian encoding is the block, so the spec's x_0 is the most
+significant bit. The constants (BLOCK_SIZE, TAG_SIZE, NONCE_SIZE, R) and the bit-by-bit
+gf_mult come from refkx.gcm.
 
 The ideas
 ---------
@@ -32,7 +34,7 @@ The ideas
    (Measured and rejected: the same step with 256 `bytes.translate` calls, one per (input byte,
    output byte) pair - each translate call costs ~0.5 us of fixed overhead.)
 3. AES-GCM: the keystream for the whole message (and the tag mask CIPH_K(J_0)) comes from
-   refkx.aes_fast in one pass and is XORed with the message as one big integer.
+   refkx.fast.aes in one pass and is XORed with the message as one big integer.
 
 Secret-dependent memory access (read before using this for anything but learning)
 ----------------------------------------------------------------------------------
@@ -40,26 +42,25 @@ Secret-dependent memory access (read before using this for anything but learning
   map(T_j.__getitem__, ...)) is indexed by bytes of Y_(i-1) XOR X_i, which depend on the secret H; the
   tables are derived from H. This is the cache-timing channel of table-driven GHASH
   (Käsper & Schwabe, CHES 2009, discuss it and the bitsliced alternative).
-* AES inside refkx.aes_fast indexes S-box tables with secret bytes (see its docstring).
+* AES inside refkx.fast.aes indexes S-box tables with secret bytes (see its docstring).
 * The tag comparison uses refkx.encoding.constant_time_equal; CPython ints are still not
   constant-time. This code teaches and cross-checks; it does not protect production secrets.
 """
 
 from __future__ import annotations
 
-from .aes_fast import FastAES
-from .encoding import constant_time_equal
-from .errors import InvalidTag
+from ..encoding import constant_time_equal
+from ..errors import InvalidTag
+from ..gcm import BLOCK_SIZE, NONCE_SIZE, R, TAG_SIZE, gf_mult
+from .aes import FastAES
 
-__all__ = ["GHashKey", "FastGCM", "ghash"]
-
-BLOCK_SIZE = 16
-TAG_SIZE = 16
-R = 0xE1 << 120                                  # SP 800-38D §6.3: R = 11100001 || 0^120
+__all__ = ["GHashKey", "FastGCM", "ghash", "CHAIN_COUNT", "CHAIN_MIN_BLOCKS"]
 
 # Below this many blocks (256 KiB) the chained path does not pay for its tables of H^k
 # (it saves ~0.1 us per block, and H^k and its tables cost ~1 ms per key; CPython 3.11).
 CHAIN_MIN_BLOCKS = 16384
+# The number k of interleaved chains (a power of 2; the final scalar pass costs k blocks).
+CHAIN_COUNT = 512
 
 
 def _powers_of_x_times(G: int) -> list[int]:
@@ -70,16 +71,6 @@ def _powers_of_x_times(G: int) -> list[int]:
         v = (v >> 1) ^ R if v & 1 else v >> 1
         V.append(v)
     return V
-
-
-def gf_mult(X: int, Y: int) -> int:
-    """§6.3 Algorithm 1, X • Y (used only to compute H^k by squaring)."""
-    Z, V = 0, Y
-    for i in range(127, -1, -1):
-        if (X >> i) & 1:
-            Z ^= V
-        V = (V >> 1) ^ R if V & 1 else V >> 1
-    return Z
 
 
 def mul_tables(G: int) -> list[list[int]]:
@@ -115,11 +106,6 @@ def _entry_tables(tables: list[list[int]]) -> list[list[bytes]]:
     return [[e.to_bytes(16, "big") for e in t_j] for t_j in tables]
 
 
-def _chain_count(m: int) -> int:
-    """Number of interleaved chains k (the final scalar pass costs k blocks)."""
-    return 512
-
-
 class GHashKey:
     """GHASH_H with tables precomputed from the hash subkey H (an int)."""
 
@@ -136,7 +122,7 @@ class GHashKey:
             if k & (k - 1):
                 raise ValueError("the number of chains must be a power of 2")
             Hk = self.H
-            for _ in range(k.bit_length() - 1):     # H^k by squaring (k = 2^j)
+            for _ in range(k.bit_length() - 1):     # H^k by squaring (k = 2^j), §6.3 Algorithm 1
                 Hk = gf_mult(Hk, Hk)
             tab = self._chain[k] = _entry_tables(mul_tables(Hk))
         return tab
@@ -146,7 +132,7 @@ class GHashKey:
         m = len(X) // BLOCK_SIZE
         if m < CHAIN_MIN_BLOCKS:
             return ghash_scalar(self.tables, X)
-        k = _chain_count(m)
+        k = CHAIN_COUNT
         pad = -m % k
         if pad:
             X = bytes(BLOCK_SIZE * pad) + X     # leading zero blocks leave GHASH unchanged
@@ -194,8 +180,8 @@ class FastGCM:
         self._ghash = GHashKey(int.from_bytes(H, "big"))
 
     def _j0(self, IV: bytes) -> bytes:
-        if len(IV) == 12:                                          # §7.1 step 2
-            return IV + b"\x00\x00\x00\x01"
+        if len(IV) == NONCE_SIZE:                                  # §7.1 step 2
+            return IV + b"\x00\x00\x00\x01"                        # J_0 = IV || 0^31 || 1
         s = -len(IV) % BLOCK_SIZE
         return self._ghash.digest(IV + bytes(s + 8) + (8 * len(IV)).to_bytes(8, "big")
                                   ).to_bytes(BLOCK_SIZE, "big")
@@ -205,16 +191,16 @@ class FastGCM:
         return self._ghash.digest(A + bytes(-len(A) % BLOCK_SIZE) + C
                                   + bytes(-len(C) % BLOCK_SIZE) + _len_block(len(A), len(C)))
 
-    def _keystream(self, J0: bytes, length: int) -> tuple[int, bytes]:
+    def _keystream(self, J_0: bytes, length: int) -> tuple[int, bytes]:
         """CIPH_K(J_0) (as an int) and the GCTR keystream for inc_32(J_0), one AES pass."""
         n = -(-length // BLOCK_SIZE)
-        stream = self._aes.keystream(J0, n + 1, counter_bits=32)  # J_0, inc_32(J_0), ...
+        stream = self._aes.keystream(J_0, n + 1, counter_bits=32)  # J_0, inc_32(J_0), ...
         return int.from_bytes(stream[:BLOCK_SIZE], "big"), stream[BLOCK_SIZE:BLOCK_SIZE + length]
 
     def encrypt(self, IV: bytes, P: bytes, A: bytes) -> bytes:
         """§7.1 GCM-AE_K(IV, P, A) -> C || T."""
-        J0 = self._j0(IV)
-        mask, stream = self._keystream(J0, len(P))
+        J_0 = self._j0(IV)
+        mask, stream = self._keystream(J_0, len(P))
         n = len(P)
         C = ((int.from_bytes(P, "big") ^ int.from_bytes(stream, "big")).to_bytes(n, "big")
              if n else b"")                                        # step 3: C = GCTR(inc_32(J_0), P)
@@ -223,8 +209,8 @@ class FastGCM:
 
     def decrypt(self, IV: bytes, C: bytes, T: bytes, A: bytes) -> bytes:
         """§7.2 GCM-AD_K(IV, C, A, T) -> P, or InvalidTag (no plaintext is computed first)."""
-        J0 = self._j0(IV)
-        mask, stream = self._keystream(J0, len(C))
+        J_0 = self._j0(IV)
+        mask, stream = self._keystream(J_0, len(C))
         expected = (self._s(A, C) ^ mask).to_bytes(TAG_SIZE, "big")
         if not constant_time_equal(expected, T):                   # steps 7-8
             raise InvalidTag()

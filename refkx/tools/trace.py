@@ -13,6 +13,8 @@ Topics and the documents whose intermediate values they reproduce:
 - rsa-pss  RSA Laboratories' pss-int.txt (PKCS #1 v2.1 draft 2 example; RFC 8017 §9.1.1).
 - session  RFC 8446 §7.1 key schedule, every secret with its label, in the order of
            RFC 8448 §3 (on RFC 8448's inputs by default, or a fresh refkx session).
+- mlkem    FIPS 203 Algorithms 13-18: every intermediate of KeyGen, Encaps and Decaps
+           (refkx/tools/trace_mlkem.py); --reject takes the implicit-rejection path.
 
 Each topic has a `*_lines(...)` function returning the text as a list of lines, so
 tests compare the output with the published values. The computation itself is done
@@ -31,7 +33,7 @@ import json
 import re
 import sys
 
-TOPICS = ("aes", "gcm", "x25519", "dh", "rsa-oaep", "rsa-pss", "session")
+TOPICS = ("aes", "gcm", "x25519", "dh", "rsa-oaep", "rsa-pss", "session", "mlkem")
 
 # FIPS 197 Appendix B's example
 FIPS197_B_KEY = bytes.fromhex("2b7e151628aed2a6abf7158809cf4f3c")
@@ -74,7 +76,7 @@ AES_COLUMNS_2 = ("Round", "SubBytes", "ShiftRows", "MixColumns", "Value")
 
 
 def aes_rows(key: bytes, block: bytes) -> list[tuple[int, str, bytes]]:
-    from .aes import trace_cipher
+    from ..aes import trace_cipher
     return trace_cipher(key, block)
 
 
@@ -131,7 +133,7 @@ def aes_lines(key: bytes = FIPS197_B_KEY, block: bytes = FIPS197_B_INPUT,
 
 def mcgrew_viega_case(number: int) -> dict[str, bytes | list[bytes]]:
     """Test case `number` (1-18) of the vendored McGrew-Viega Appendix B file."""
-    from .kat import vector_path
+    from ..kat import vector_path
     text = vector_path("gcm", "mcgrew-viega-gcm-spec-appendix-b.txt").read_text()
     for block in re.split(r"\n\s*\n", text):
         fields = {}
@@ -147,8 +149,8 @@ def mcgrew_viega_case(number: int) -> dict[str, bytes | list[bytes]]:
 
 
 def gcm_lines(key: bytes, iv: bytes, plaintext: bytes, aad: bytes, title: str) -> list[str]:
-    from .aes import AES
-    from .gcm import BLOCK_SIZE, trace_encrypt
+    from ..aes import AES
+    from ..gcm import BLOCK_SIZE, trace_encrypt
     rows = trace_encrypt(key, iv, plaintext, aad)
     values = dict(rows)
     m = -(-len(aad) // BLOCK_SIZE)
@@ -180,7 +182,7 @@ def gcm_lines(key: bytes, iv: bytes, plaintext: bytes, aad: bytes, title: str) -
 
 def x25519_lines(k: bytes = RFC7748_K, u: bytes = RFC7748_U,
                  projective: bool = False) -> list[str]:
-    from .x25519 import trace_x25519
+    from ..x25519 import trace_x25519
     t = trace_x25519(k, u, projective=projective)
     width = (t["bits"] + 3) // 4
     out = ["X25519 (RFC 7748 §5): scalar multiplication on the Montgomery ladder",
@@ -217,7 +219,7 @@ def x25519_lines(k: bytes = RFC7748_K, u: bytes = RFC7748_U,
 # --------------------------------------------------------------------------
 
 def dh_lines(group_name: str = "ffdhe2048", rng=None) -> list[str]:
-    from . import dh
+    from .. import dh
     group = dh.GROUPS[group_name]
     alice = dh.DHPrivateKey.generate(group, rng=rng)
     bob = dh.DHPrivateKey.generate(group, rng=rng)
@@ -300,8 +302,8 @@ PSS_NAMES = (("mHash", "Message hash"),
 
 def oaep_inputs():
     """(public key, message, seed) of oaep-int.txt, read from vectors/rsa/."""
-    from .kat import vector_path
-    from .rsa import RSAPublicKey
+    from ..kat import vector_path
+    from ..rsa import RSAPublicKey
     values = parse_intermediate_file(vector_path("rsa", "oaep-int.txt"))
     n, e = _find(values, "Modulus"), _find(values, "Public exponent")
     return (RSAPublicKey(int.from_bytes(n, "big"), int.from_bytes(e, "big")),
@@ -310,8 +312,8 @@ def oaep_inputs():
 
 def pss_inputs():
     """(private key, message, salt) of pss-int.txt, read from vectors/rsa/."""
-    from .kat import vector_path
-    from .rsa import RSAPrivateKey
+    from ..kat import vector_path
+    from ..rsa import RSAPrivateKey
     values = parse_intermediate_file(vector_path("rsa", "pss-int.txt"))
     number = {k: int.from_bytes(_find(values, k), "big")
               for k in ("Modulus", "Public exponent", "Exponent", "Prime 1", "Prime 2")}
@@ -326,7 +328,7 @@ def _value_block(name: str, doc_name: str, value: bytes) -> list[str]:
 
 
 def rsa_oaep_lines() -> list[str]:
-    from .pkcs1 import oaep_encrypt_trace
+    from ..pkcs1 import oaep_encrypt_trace
     public_key, message, seed = oaep_inputs()
     rows = oaep_encrypt_trace(public_key, message, seed, b"", "sha1")
     docs = dict(OAEP_NAMES)
@@ -341,7 +343,7 @@ def rsa_oaep_lines() -> list[str]:
 
 
 def rsa_pss_lines() -> list[str]:
-    from .pkcs1 import pss_sign_trace
+    from ..pkcs1 import pss_sign_trace
     private_key, message, salt = pss_inputs()
     rows = pss_sign_trace(private_key, message, salt, "sha1")
     docs = dict(PSS_NAMES)
@@ -360,7 +362,7 @@ def rsa_pss_lines() -> list[str]:
 # --------------------------------------------------------------------------
 
 def rfc8448_values() -> dict[str, bytes]:
-    from .kat import vector_path
+    from ..kat import vector_path
     data = json.loads(vector_path("tls13", "rfc8448-section3.json").read_text())
     return {k: bytes.fromhex(v["hex"].replace(" ", "")) for k, v in data.items()
             if isinstance(v, dict) and "hex" in v}
@@ -403,8 +405,8 @@ def rfc8448_schedule():
 
     The shared secret is computed here with refkx.x25519 from the RFC's two private keys.
     """
-    from . import keyschedule
-    from .x25519 import x25519
+    from .. import keyschedule
+    from ..x25519 import x25519
     v = rfc8448_values()
     shared = x25519(v["server_private_key"], v["client_public_key"])
     ks = keyschedule.KeySchedule("sha256")
@@ -452,8 +454,8 @@ def session_lines(fresh: bool = False, kem: str = "x25519") -> list[str]:
 
 def fresh_session_lines(kem: str = "x25519") -> list[str]:
     """The key schedule of a fresh refkx session (anonymous unless the KEM needs a key)."""
-    from . import rsa, session
-    from .kem import get_kem
+    from .. import rsa, session
+    from ..kem import get_kem
     mechanism = get_kem(kem)
     if mechanism.forward_secrecy:
         client, server = session.Client(kem=kem), session.Server(kems=[kem])
@@ -499,12 +501,26 @@ def add_arguments(parser) -> None:
     parser.add_argument("--fresh", action="store_true",
                         help="session: a fresh refkx session instead of RFC 8448's inputs")
     parser.add_argument("--kem", default="x25519", help="session --fresh: the KEM")
+    parser.add_argument("--set", default="768", choices=("512", "768", "1024"),
+                        help="mlkem: the parameter set (default 768)")
+    parser.add_argument("--d", help="mlkem: KeyGen seed d (32 bytes hex)")
+    parser.add_argument("--z", help="mlkem: implicit-rejection seed z (32 bytes hex)")
+    parser.add_argument("--m", help="mlkem: Encaps randomness m (32 bytes hex)")
+    parser.add_argument("--reject", action="store_true",
+                        help="mlkem: change the ciphertext, show the implicit rejection")
+    parser.add_argument("--full", action="store_true",
+                        help="mlkem: every coefficient and byte, not shortened")
 
 
 def run_trace(args) -> int:
-    """Print the trace; exit status 2 when the inputs given are unusable (a usage error)."""
+    """Print the trace; exit status 2 when the inputs given are unusable (a usage error).
+
+    Traces always run the readable code (refkx.impl "readable"), the code they show."""
+    from .. import impl
+
     try:
-        lines = _lines_for(args)
+        with impl.using(impl.READABLE):
+            lines = _lines_for(args)
     except (ValueError, TypeError, KeyError) as exc:
         print(f"trace {args.topic}: {exc}", file=sys.stderr)
         return 2
@@ -536,7 +552,7 @@ def _lines_for(args) -> list[str]:
         u = _hex_arg(args.u, "u") or RFC7748_U
         return x25519_lines(k, u, projective=args.projective)
     if topic == "dh":
-        from .dh import GROUPS
+        from ..dh import GROUPS
         if args.group not in GROUPS:
             raise ValueError(f"unknown group {args.group!r}; choose from {', '.join(GROUPS)}")
         return dh_lines(args.group)
@@ -546,4 +562,8 @@ def _lines_for(args) -> list[str]:
         return rsa_pss_lines()
     if topic == "session":
         return session_lines(fresh=args.fresh, kem=args.kem)
+    if topic == "mlkem":
+        from .trace_mlkem import mlkem_lines
+        return mlkem_lines(args.set, _hex_arg(args.d, "d"), _hex_arg(args.z, "z"),
+                           _hex_arg(args.m, "m"), reject=args.reject, full=args.full)
     raise ValueError(f"unknown topic {topic!r}")

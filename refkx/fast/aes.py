@@ -32,7 +32,7 @@ The idea
    lanes (the counter's low 32 bits come from an `array` of consecutive integers), the keystream
    is produced in one pass and XORed with the message as one big integer.
 
-This is the "vectorised byte-sliced" approach suggested in refkx issue 10. Bitslicing (Käsper &
+This is a "vectorised byte-sliced" AES. Bitslicing (Käsper &
 Schwabe, CHES 2009; Boyar & Peralta's S-box circuit) is the constant-time relative of the same
 idea; byte-slicing is faster in CPython because `bytes.translate` does 256-entry look-ups in C.
 
@@ -54,8 +54,8 @@ import sys
 from array import array
 from functools import lru_cache
 
-from .aes import BLOCK_SIZE, NR_BY_KEY_SIZE, SBOX, key_expansion
-from .encoding import require_bytes
+from ..aes import BLOCK_SIZE, NR_BY_KEY_SIZE, SBOX, key_expansion
+from ..encoding import require_bytes
 
 __all__ = ["FastAES", "ctr_xor"]
 

@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 
-from .errors import RefkxError
+from ..errors import RefkxError
 
 LOOPBACK = "127.0.0.1"
 LENGTH = struct.Struct(">I")         # the 4-byte big-endian frame length
@@ -151,7 +151,7 @@ class EchoServer:
         self.close()
 
     def _handle(self, conn: socket.socket, addr) -> None:
-        from . import session
+        from .. import session
         peer = f"{addr[0]}:{addr[1]}"
         conn.settimeout(self.timeout)
         try:
@@ -199,7 +199,7 @@ def connect_and_echo(port: int, messages, *, server_key=None, fingerprint: str |
     SHA-256 printed by `serve`). With a fingerprint the client checks the key the
     server signed with against it BEFORE sending its Finished or any data.
     """
-    from . import session
+    from .. import session
     replies = []
     with socket.create_connection((_require_loopback(host), port), timeout=timeout) as sock:
         sock.settimeout(timeout)
@@ -262,7 +262,7 @@ def _log(text: str) -> None:
 
 
 def run_serve(args) -> int:
-    from . import rsa, session
+    from .. import rsa, session
     identity = None
     if not args.anonymous:
         started = time.perf_counter()
@@ -298,7 +298,7 @@ def _file_chunks(path: str, size: int = 16 * 1024):
 
 
 def run_connect(args) -> int:
-    from .kem import get_kem
+    from ..kem import get_kem
     try:
         get_kem(args.kem)                    # an unknown name is a usage error: exit 2
     except ValueError as exc:

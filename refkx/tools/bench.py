@@ -353,17 +353,17 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine() or "unknown"
 
 
-def fast_paths_state() -> dict[str, bool] | None:
-    """{module: uses its *_fast twin} from refkx.fast_paths, or None if there is no switch."""
-    try:
-        from . import fast_paths
-    except ImportError:
-        return None
-    return fast_paths.fast_enabled()
+def implementation_lines(active: dict[str, str]) -> list[str]:
+    """`implementation: fast` (or readable) when every primitive runs the same, else one line
+    per primitive (`implementation: gcm readable`)."""
+    modes = set(active.values())
+    if len(modes) == 1:
+        return [f"implementation: {modes.pop()}"]
+    return [f"implementation: {name} {mode}" for name, mode in active.items()]
 
 
 def environment(native: bool) -> dict:
-    from . import __version__
+    from .. import __version__, impl
     env = {
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
@@ -372,7 +372,7 @@ def environment(native: bool) -> dict:
         "cpu_count": os.cpu_count(),
         "refkx": __version__,
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "fast_paths": fast_paths_state(),
+        "refkx_implementation": impl.active(),       # refkx.impl: {primitive: readable|fast}
     }
     if native:
         try:
@@ -405,7 +405,7 @@ class PureOps:
 
     def kem(self, name: str):
         """(keygen, encapsulate, decapsulate, static_key) callables for a KEM of kem.KEMS."""
-        from .kem import KEMS
+        from ..kem import KEMS
         kem = KEMS[name]
         private_key, public = kem.generate_keypair()
         _, enc = kem.encapsulate(public)
@@ -415,7 +415,7 @@ class PureOps:
                 lambda: kem.decapsulate(enc, private_key), static)
 
     def aead(self, key_size: int):
-        from .gcm import AESGCM
+        from ..gcm import AESGCM
         aead = AESGCM(secrets.token_bytes(key_size))
         # One nonce for every call is fine for TIMING; reusing a GCM nonce on real data
         # reveals the XOR of the plaintexts and lets anyone forge tags.
@@ -424,7 +424,7 @@ class PureOps:
 
     def dh(self, group_name: str):
         """(keygen, exchange) callables for a finite-field group."""
-        from . import dh
+        from .. import dh
         group = dh.GROUPS[group_name]
         theirs = dh.DHPrivateKey.generate(group).public_key()
         mine = dh.DHPrivateKey.generate(group)
@@ -432,13 +432,13 @@ class PureOps:
                 lambda: mine.exchange(theirs))
 
     def rsa_generate(self, bits: int):
-        from . import rsa
+        from .. import rsa
         # keys below 2048 bits only for the testing knob --rsa-bits (smoke tests)
         return rsa.generate_private_key(bits, _allow_weak=bits < 2048)
 
     def rsa_ops(self, key):
         """(sign, verify) callables with RSASSA-PSS/SHA-256."""
-        from . import rsa
+        from .. import rsa
         message = b"refkx benchmark message"
         signature = key.sign(message, rsa.PSS())
         public = key.public_key()
@@ -498,7 +498,7 @@ class NativeOps:
 
     def _dh(self, group_name: str):
         from cryptography.hazmat.primitives.asymmetric import dh as native_dh
-        from . import dh
+        from .. import dh
         group = dh.GROUPS[group_name]
         params = native_dh.DHParameterNumbers(group.p, group.g, group.q).parameters()
         mine = params.generate_private_key()
@@ -541,7 +541,7 @@ def native_available() -> bool:
 
 def refkx_key_from_native(native_key):
     """A refkx RSAPrivateKey with the numbers of a `cryptography` key (fast key generation)."""
-    from . import rsa
+    from .. import rsa
     n = native_key.private_numbers()
     return rsa.RSAPrivateKey(n.public_numbers.n, n.public_numbers.e, n.d, n.p, n.q)
 
@@ -558,7 +558,7 @@ class Config:
     sizes: list[int] | None = None          # AEAD sizes
     sections: tuple[str, ...] = SECTIONS
     repeat: int | None = None               # override the samples per measurement
-    readable: bool = False                  # switch refkx's *_fast paths off
+    readable: bool = False                  # refkx.impl "readable" for every primitive
     rsa_bits: tuple[int, ...] | None = None
     dh_groups: tuple[str, ...] | None = None
     progress: object = field(default=sys.stderr, repr=False)
@@ -583,9 +583,6 @@ class Bench:
 
     def __init__(self, config: Config):
         self.config = config
-        if config.readable:
-            from . import fast_paths      # the readable modules, as a learner steps through them
-            fast_paths.set_fast(False)
         self.impls = [PureOps()]
         if config.compare:
             self.impls.append(NativeOps())
@@ -621,7 +618,7 @@ class Bench:
         return measure(fn, **kw)
 
     def kem_names(self) -> list[str]:
-        from .kem import KEMS
+        from ..kem import KEMS
         if self.config.kems:
             unknown = [k for k in self.config.kems if k not in KEMS]
             if unknown:
@@ -646,6 +643,16 @@ class Bench:
 
     # -- sections --
     def run(self) -> dict:
+        """Every configured section, under refkx.impl "readable" when config.readable."""
+        from .. import impl
+
+        if not self.config.readable:
+            return self._run()
+        with impl.using(impl.READABLE):   # the readable modules, as a learner steps through them
+            self.results["environment"]["refkx_implementation"] = impl.active()
+            return self._run()
+
+    def _run(self) -> dict:
         sections = self.config.sections
         if "kem" in sections or "session" in sections:
             self.bench_kems()
@@ -685,8 +692,8 @@ class Bench:
         """Whole handshakes (both parties, in process). The asymmetric share comes from the
         session's own `timings` (seconds inside KEM and RSA sign/verify calls)."""
         try:
-            from . import session
-            from .kem import KEMS
+            from .. import session
+            from ..kem import KEMS
         except ImportError as exc:
             self.note(f"session handshake not measured: {exc}")
             return
@@ -861,11 +868,8 @@ def render(results: dict) -> str:
     out = [f"refkx {env['refkx']} benchmark  ({SCHEMA})",
            f"Python {env['python']} ({env['implementation']}) on {env['platform']}",
            f"CPU: {env['cpu']} ({env['cpu_count']} logical)"]
-    paths = env.get("fast_paths")
-    if paths:
-        fast = [m.split(".")[-1] for m, on in paths.items() if on]
-        out.append("refkx code paths: " + (f"optimised *_fast twins for {', '.join(fast)}"
-                                            if fast else "readable modules only (--readable)"))
+    if env.get("refkx_implementation"):
+        out += implementation_lines(env["refkx_implementation"])
     if "openssl" in env:
         out.append(f"Native: cryptography {env['cryptography']}, {env['openssl']}")
     out.append(f"Figures: median (min-max, n samples); {'quick run' if results['config']['quick'] else 'full run'}. "
@@ -1057,7 +1061,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--sections", metavar="LIST",
                         help=f"measure only these of {','.join(SECTIONS)}")
     parser.add_argument("--readable", action="store_true",
-                        help="measure refkx's readable modules (switch the *_fast paths off)")
+                        help="measure refkx's readable modules (refkx.impl \"readable\" for every primitive)")
     # Testing knobs (CI smoke tests): not shown in --help.
     parser.add_argument("--repeat", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--rsa-bits", help=argparse.SUPPRESS)

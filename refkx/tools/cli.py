@@ -1,4 +1,4 @@
-"""Command line: `python -m refkx demo | vectors | bench | trace | serve | connect`.
+"""Command line: `python -m refkx demo | lesson | vectors | bench | trace | serve | connect`.
 
 Exit status: 0 on success, 1 when a check fails, 2 on a usage error (argparse).
 Each subcommand lives in the module that owns the work; this file only parses
@@ -43,7 +43,7 @@ class _Ticker:
 def _selected_cases(only: str | None):
     """(cases, error): every case of every area, or of one area, or of the sources whose
     name contains `only` (case-insensitive), e.g. --only "RFC 7748" or --only oaep."""
-    from .kat import AREAS, area_cases
+    from ..kat import AREAS, area_cases
 
     areas = [only] if only in AREAS else list(AREAS)
     cases = []
@@ -64,18 +64,28 @@ def _selected_cases(only: str | None):
     return cases, None
 
 
-def _cmd_vectors(args: argparse.Namespace) -> int:
-    """Run every vendored vector, print pass counts per source document."""
-    cases, error = _selected_cases(args.only)
-    if error:
-        print(f"vectors: {error}", file=sys.stderr)
-        return 2
+BOTH = "both"
+
+
+def _modes(choice: str | None) -> tuple[str, ...]:
+    """The implementations `vectors` runs: the one asked for, else both (only the readable one
+    when REFKX_READABLE=1 is set, since that asks for readable code everywhere)."""
+    from .. import impl
+
+    if choice in impl.IMPLEMENTATIONS:
+        return (choice,)
+    if choice is None and impl.readable_from_environment():
+        return (impl.READABLE,)
+    return impl.IMPLEMENTATIONS
+
+
+def _run_cases(cases, include_slow: bool) -> tuple[int, int, int]:
+    """Run the cases, print one line per source document; (passed, failed, skipped slow)."""
     passed: Counter[str] = Counter()
     failed: Counter[str] = Counter()
-    started = time.perf_counter()
-    slow = [c for c in cases if c.slow and args.slow]
+    slow = [c for c in cases if c.slow and include_slow]
     for case in cases:
-        if case.slow and not args.slow:
+        if case.slow and not include_slow:
             continue
         try:
             if case.slow:
@@ -95,18 +105,43 @@ def _cmd_vectors(args: argparse.Namespace) -> int:
     for source in sources:
         status = "ok  " if not failed[source] else "FAIL"
         print(f"{status} {source:<{width}}  {passed[source]:>5} passed  {failed[source]:>3} failed")
-    skipped = sum(1 for c in cases if c.slow and not args.slow)
-    total_pass, total_fail = sum(passed.values()), sum(failed.values())
-    print(f"{total_pass} passed, {total_fail} failed"
-          + (f", {skipped} slow skipped (--slow runs them)" if skipped else "")
-          + f" ({time.perf_counter() - started:.1f} s)")
-    return 1 if total_fail else 0
+    skipped = sum(1 for c in cases if c.slow and not include_slow)
+    return sum(passed.values()), sum(failed.values()), skipped
+
+
+def _cmd_vectors(args: argparse.Namespace) -> int:
+    """Run every vendored vector under each implementation; pass counts per source document."""
+    from .. import impl
+
+    cases, error = _selected_cases(args.only)
+    if error:
+        print(f"vectors: {error}", file=sys.stderr)
+        return 2
+    totals = []
+    for mode in _modes(args.implementation):
+        print(f"implementation: {mode}", flush=True)
+        started = time.perf_counter()
+        with impl.using(mode):
+            total_pass, total_fail, skipped = _run_cases(cases, args.slow)
+        totals.append((mode, total_pass, total_fail))
+        print(f"{total_pass} passed, {total_fail} failed"
+              + (f", {skipped} slow skipped (--slow runs them)" if skipped else "")
+              + f" ({time.perf_counter() - started:.1f} s, {mode})", flush=True)
+    if len(totals) > 1:
+        print("total: " + "; ".join(f"{mode} {p} passed, {f} failed" for mode, p, f in totals))
+    return 1 if any(f for _, _, f in totals) else 0
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
     return run_demo(args)
+
+
+def _cmd_lesson(args: argparse.Namespace) -> int:
+    from .lessons import run_cli
+
+    return run_cli(args)
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
@@ -143,10 +178,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="walk through a key exchange and protected messages")
     demo.add_argument("--kem", default="x25519", help="key establishment mechanism (kem.KEMS)")
     demo.add_argument("--mitm", action="store_true",
-                      help="the man-in-the-middle attack, without and with a pinned server key")
+                      help="the man-in-the-middle attack (an alias of `lesson mitm`)")
     demo.add_argument("--forward-secrecy", action="store_true",
-                      help="record a session, leak the server key: RSA transport vs ephemeral KEM")
+                      help="record a session, leak the server key (an alias of `lesson "
+                           "forward-secrecy`)")
     demo.set_defaults(func=_cmd_demo)
+
+    from .lessons import add_arguments as add_lesson_arguments
+
+    lesson = sub.add_parser("lesson", help="how key exchange fails: an attack on a weak variant "
+                                           "and on refkx (lesson --list)")
+    add_lesson_arguments(lesson)
+    lesson.set_defaults(func=_cmd_lesson)
 
     from .bench import add_arguments as add_bench_arguments
 
@@ -170,13 +213,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_connect_arguments(connect)
     connect.set_defaults(func=_cmd_connect)
 
-    from .kat import AREAS
+    from ..kat import AREAS
 
     vectors = sub.add_parser("vectors", help="run every vendored published test vector")
     vectors.add_argument("--slow", action="store_true", help="include slow vectors (RFC 7748 1,000,000 iterations)")
     vectors.add_argument("--only", metavar="NAME",
                          help=f"one area ({', '.join(AREAS)}) or the source documents whose "
                               "name contains NAME (e.g. 'RFC 7748', 'CAVP')")
+    vectors.add_argument("--implementation", choices=("readable", "fast", BOTH), default=None,
+                         help="which refkx.impl implementation runs the vectors (default: both; "
+                              "readable only when REFKX_READABLE=1 is set)")
     vectors.set_defaults(func=_cmd_vectors)
     return parser
 

@@ -2,7 +2,9 @@
 
 The optimised twin of refkx.x25519 / refkx.montgomery (RFC 7748, January 2016: §4.1 the curve
 and its birational map to Edwards25519, §5 the X25519 function and the ladder). Same function,
-same results; refkx.x25519 uses it by default (docs/performance.md says how to switch back).
+same results; refkx.x25519's key classes run it while refkx.impl selects the fast "x25519"
+implementation (the default; docs/reading-guide.md says how to switch). The curve constants
+(P, A, A24, BITS) come from refkx.x25519.
 Scalars arrive already decoded and clamped (refkx.x25519.decode_scalar), u already decoded.
 
 1. `ladder(k, u)` is RFC 7748 §5's ladder with the RFC's names, written for CPython:
@@ -42,16 +44,16 @@ This code teaches and cross-checks; it does not protect production secrets.
 
 from __future__ import annotations
 
+from ..x25519 import A, A24, BITS, P
+
 __all__ = ["ladder", "base_mult", "x25519_int", "x25519", "WINDOW"]
 
-p = 2**255 - 19                      # RFC 7748 §4.1
-A24 = 121665                         # RFC 7748 §5: a24 = (486662 - 2) / 4
-_MASK255 = (1 << 255) - 1
-BITS = 255
+_MASK255 = (1 << BITS) - 1          # 2^255 - 1: x = (x & _MASK255) + 19 * (x >> 255) (mod P)
 
-# Edwards25519 (RFC 7748 §4.1 "edwards25519", RFC 8032 §5.1): d = -121665 / 121666
-d = -121665 * pow(121666, -1, p) % p
-_D2 = 2 * d % p
+# Edwards25519 (RFC 7748 §4.1 "edwards25519", RFC 8032 §5.1): d = -121665 / 121666, which is
+# -(A - 2) / (A + 2) for the birational map from curve25519 (A = 486662).
+d = -(A - 2) * pow(A + 2, -1, P) % P
+_D2 = 2 * d % P
 
 WINDOW = 6                           # bits per digit of the fixed-base table
 _WINDOWS = -(-BITS // WINDOW)
@@ -62,10 +64,10 @@ def ladder(k: int, u: int) -> int:
 
     Names are the RFC's (x_1, x_2, z_2, x_3, z_3, A, AA, B, BB, E, C, D, DA, CB, a24).
     """
-    P = p
+    p = P                                  # a local: LOAD_FAST in the loop
     m = _MASK255
     a24 = A24
-    x_1 = u % P
+    x_1 = u % p
     x_2, z_2, x_3, z_3 = 1, 0, x_1, 1
     # swap masks: step t swaps when k_t differs from k_(t+1) ("swap ^= k_t; cswap; swap = k_t")
     masks = []
@@ -92,32 +94,32 @@ def ladder(k: int, u: int) -> int:
         CB = (x_3 + z_3) * B                       # C * B
         CB = (CB & m) + (CB >> 255) * 19
         t = DA + CB
-        x_3 = t * t % P                            # x_3 = (DA + CB)^2
+        x_3 = t * t % p                            # x_3 = (DA + CB)^2
         t = DA - CB
         t = t * t
         t = (t & m) + (t >> 255) * 19
-        z_3 = t * x_1 % P                          # z_3 = x_1 * (DA - CB)^2
+        z_3 = t * x_1 % p                          # z_3 = x_1 * (DA - CB)^2
         E = AA - BB
-        x_2 = AA * BB % P                          # x_2 = AA * BB
-        z_2 = E * (AA + a24 * E) % P               # z_2 = E * (AA + a24 * E)
+        x_2 = AA * BB % p                          # x_2 = AA * BB
+        z_2 = E * (AA + a24 * E) % p               # z_2 = E * (AA + a24 * E)
     dummy = -swap & (x_2 ^ x_3)                    # final cswap(swap, x_2, x_3)
     x_2 ^= dummy
     dummy = -swap & (z_2 ^ z_3)
     z_2 ^= dummy
     # x_2 * z_2^(-1); the point at infinity (z_2 = 0) encodes as 0, like 0^(p-2) = 0 in the RFC
-    return x_2 * pow(z_2, -1, P) % P if z_2 else 0
+    return x_2 * pow(z_2, -1, p) % p if z_2 else 0
 
 
 # --- Edwards25519 fixed-base table ------------------------------------------------------------
 
 def _edwards_base_point() -> tuple[int, int]:
     """B = (x, 4/5) with x recovered from the curve equation (RFC 8032 §5.1.3 square root)."""
-    y = 4 * pow(5, -1, p) % p
-    x2 = (y * y - 1) * pow(d * y * y + 1, -1, p) % p      # x^2 = (y^2 - 1) / (d y^2 + 1)
-    x = pow(x2, (p + 3) // 8, p)
-    if x * x % p != x2:
-        x = x * pow(2, (p - 1) // 4, p) % p               # times sqrt(-1)
-    assert x * x % p == x2
+    y = 4 * pow(5, -1, P) % P
+    x2 = (y * y - 1) * pow(d * y * y + 1, -1, P) % P      # x^2 = (y^2 - 1) / (d y^2 + 1)
+    x = pow(x2, (P + 3) // 8, P)
+    if x * x % P != x2:
+        x = x * pow(2, (P - 1) // 4, P) % P               # times sqrt(-1)
+    assert x * x % P == x2
     return x, y
 
 
@@ -125,25 +127,25 @@ def _add(P1, P2):
     """Extended-coordinates addition, HWCD 2008 §3.1 (a = -1, k = 2d)."""
     X1, Y1, Z1, T1 = P1
     X2, Y2, Z2, T2 = P2
-    A = (Y1 - X1) * (Y2 - X2) % p
-    B = (Y1 + X1) * (Y2 + X2) % p
-    C = T1 * _D2 * T2 % p
-    D = Z1 * 2 * Z2 % p
+    A = (Y1 - X1) * (Y2 - X2) % P
+    B = (Y1 + X1) * (Y2 + X2) % P
+    C = T1 * _D2 * T2 % P
+    D = Z1 * 2 * Z2 % P
     E, F, G, H = B - A, D - C, D + C, B + A
-    return E * F % p, G * H % p, F * G % p, E * H % p
+    return E * F % P, G * H % P, F * G % P, E * H % P
 
 
 def _double(P1):
     """Extended-coordinates doubling, HWCD 2008 §3.3 (a = -1)."""
     X1, Y1, Z1, _ = P1
-    A = X1 * X1 % p
-    B = Y1 * Y1 % p
-    C = 2 * Z1 * Z1 % p
+    A = X1 * X1 % P
+    B = Y1 * Y1 % P
+    C = 2 * Z1 * Z1 % P
     H = A + B
-    E = H - (X1 + Y1) ** 2 % p
+    E = H - (X1 + Y1) ** 2 % P
     G = A - B
     F = C + G
-    return E * F % p, G * H % p, F * G % p, E * H % p
+    return E * F % P, G * H % P, F * G % P, E * H % P
 
 
 _TABLE: list | None = None
@@ -152,7 +154,7 @@ _TABLE: list | None = None
 def _build_table() -> list:
     """table[i][j] = [j](2^(WINDOW*i) B) as affine (y + x, y - x, 2d x y), j = 0 .. 2^WINDOW - 1."""
     x, y = _edwards_base_point()
-    base = (x, y, 1, x * y % p)
+    base = (x, y, 1, x * y % P)
     points = []                                      # every entry, extended coordinates
     for _ in range(_WINDOWS):
         row = [(0, 1, 1, 0)]                         # j = 0: the neutral element
@@ -167,12 +169,12 @@ def _build_table() -> list:
     flat = [pt for row in points for pt in row]
     prefix = [1]
     for pt in flat:
-        prefix.append(prefix[-1] * pt[2] % p)
-    inv = pow(prefix[-1], -1, p)
+        prefix.append(prefix[-1] * pt[2] % P)
+    inv = pow(prefix[-1], -1, P)
     inverses = [0] * len(flat)
     for i in range(len(flat) - 1, -1, -1):
-        inverses[i] = inv * prefix[i] % p
-        inv = inv * flat[i][2] % p
+        inverses[i] = inv * prefix[i] % P
+        inv = inv * flat[i][2] % P
     table = []
     size = 1 << WINDOW
     for r in range(_WINDOWS):
@@ -180,8 +182,8 @@ def _build_table() -> list:
         for j in range(size):
             X, Y, Z, _ = flat[r * size + j]
             zi = inverses[r * size + j]
-            ax, ay = X * zi % p, Y * zi % p
-            row.append(((ay + ax) % p, (ay - ax) % p, _D2 * ax * ay % p))
+            ax, ay = X * zi % P, Y * zi % P
+            row.append(((ay + ax) % P, (ay - ax) % P, _D2 * ax * ay % P))
         table.append(tuple(row))
     return table
 
@@ -192,7 +194,7 @@ def base_mult(k: int) -> int:
     table = _TABLE
     if table is None:
         table = _TABLE = _build_table()
-    P = p
+    p = P                                  # a local: LOAD_FAST in the loop
     m = _MASK255
     window_mask = (1 << WINDOW) - 1
     # accumulator: the neutral element (0 : 1 : 1 : 0)
@@ -212,13 +214,13 @@ def base_mult(k: int) -> int:
         F = D - C
         G = D + C
         H = B + A
-        X = E * F % P
-        Y = G * H % P
-        Z = F * G % P
-        T = E * H % P
+        X = E * F % p
+        Y = G * H % p
+        Z = F * G % p
+        T = E * H % p
     # u = (1 + y) / (1 - y) with y = Y / Z  (RFC 7748 §4.1)
-    den = (Z - Y) % P
-    return (Z + Y) * pow(den, -1, P) % P if den else 0
+    den = (Z - Y) % p
+    return (Z + Y) * pow(den, -1, p) % p if den else 0
 
 
 def x25519_int(k: int, u: int) -> int:
@@ -244,4 +246,4 @@ def decode_u_coordinate(u: bytes) -> int:
 
 def x25519(k: bytes, u: bytes) -> bytes:
     """RFC 7748 §5 X25519(k, u) on 32-byte strings (callers check types and lengths)."""
-    return x25519_int(decode_scalar(k), decode_u_coordinate(u) % p).to_bytes(32, "little")
+    return x25519_int(decode_scalar(k), decode_u_coordinate(u) % P).to_bytes(32, "little")
