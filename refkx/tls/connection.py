@@ -36,8 +36,9 @@ from ..errors import HandshakeError
 from . import keyschedule as ks
 from .alerts import decode_alert, encode_alert
 from .keylog import keylog_line, keylog_writer
-from .messages import (HELLO_RETRY_REQUEST_RANDOM, KEY_UPDATE, MESSAGE_NAMES, NEW_SESSION_TICKET, UPDATE_NOT_REQUESTED,
-                       UPDATE_REQUESTED, HandshakeBuffer, KeyUpdate, NewSessionTicket)
+from .messages import (HELLO_RETRY_REQUEST_RANDOM, KEY_UPDATE, MESSAGE_NAMES, NEW_SESSION_TICKET,
+                       UPDATE_NOT_REQUESTED, UPDATE_REQUESTED, HandshakeBuffer, KeyUpdate,
+                       NewSessionTicket)
 from .record import (CIPHER_SUITES, CONTENT_ALERT, CONTENT_APPLICATION_DATA, CONTENT_HANDSHAKE,
                      HEADER_SIZE, MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_LIMIT, CipherSuite,
                      RecordError, RecordProtection, record_header)

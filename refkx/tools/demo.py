@@ -234,12 +234,13 @@ def full_session(story: Story, kem_name: str, pcap_path: str | None = None,
         story.value("random (32 bytes)", hello.random)
         story.value("legacy_session_id (compatibility)", hello.legacy_session_id)
         if kem.forward_secrecy:
-            story.say(f"     The client makes a fresh {kem_name} key pair just for this connection.")
+            story.say(f"     The client makes a fresh {kem_name} key pair for this connection.")
             private = ephemeral_private_key(kem_name, client_rng.draws, key_share)
             if private is not None:
                 story.value("client ephemeral private key", private)
             else:
-                story.value("client ephemeral private key", "(kept inside the client; erased later)")
+                story.value("client ephemeral private key",
+                            "(kept inside the client; erased later)")
             story.value("client key share (public)", key_share)
         else:
             story.say("     refkx-only RSA key transport (a private-use group): the client picks a")
