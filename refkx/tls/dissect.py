@@ -2,6 +2,9 @@
 (RFC 8446 §5.1, §5.2) and handshake messages (§4), with the RFC's field names. For
 `python -m refkx trace session` and docs/tls.md; it decodes with refkx.tls.messages, so
 what it shows is what the state machines read.
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations

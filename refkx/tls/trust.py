@@ -11,6 +11,9 @@ only when told insecure - by nothing.
 
 Alerts (RFC 8446 §6.2): a pin or host name that does not match -> bad_certificate; an
 expired certificate -> certificate_expired; an unknown issuer -> unknown_ca.
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations
