@@ -29,8 +29,8 @@ Three families implement it:
   encapsulator draws a random 32-byte secret and encrypts it with RSAES-OAEP
   (RFC 8017 §7.1, SHA-256 for the label hash and MGF1, empty label) to the
   recipient's public key; enc is the k-octet ciphertext and the shared secret
-  is the 32-byte secret itself. Public bytes are RSAPublicKey.public_bytes()
-  (u16(len(n)) || n || u16(len(e)) || e, see refkx.rsa).
+  is the 32-byte secret itself. Public bytes are RSAPublicKey.public_bytes(),
+  the DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7, rsaEncryption).
 
 The shared secret is the mechanism's raw secret, not yet a key: the DH
 outputs are group elements, not uniform strings, so every caller must feed it

@@ -1,4 +1,4 @@
-"""Command line: `python -m refkx demo | vectors | bench | trace | serve | connect`.
+"""Command line: `python -m refkx demo | lesson | vectors | bench | trace | serve | connect`.
 
 Exit status: 0 on success, 1 when a check fails, 2 on a usage error (argparse).
 Each subcommand lives in the module that owns the work; this file only parses
@@ -138,6 +138,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(args)
 
 
+def _cmd_lesson(args: argparse.Namespace) -> int:
+    from .lessons import run_cli
+
+    return run_cli(args)
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
@@ -172,10 +178,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="walk through a key exchange and protected messages")
     demo.add_argument("--kem", default="x25519", help="key establishment mechanism (kem.KEMS)")
     demo.add_argument("--mitm", action="store_true",
-                      help="the man-in-the-middle attack, without and with a pinned server key")
+                      help="the man-in-the-middle attack (an alias of `lesson mitm`)")
     demo.add_argument("--forward-secrecy", action="store_true",
-                      help="record a session, leak the server key: RSA transport vs ephemeral KEM")
+                      help="record a session, leak the server key (an alias of `lesson "
+                           "forward-secrecy`)")
     demo.set_defaults(func=_cmd_demo)
+
+    from .lessons import add_arguments as add_lesson_arguments
+
+    lesson = sub.add_parser("lesson", help="how key exchange fails: an attack on a weak variant "
+                                           "and on refkx (lesson --list)")
+    add_lesson_arguments(lesson)
+    lesson.set_defaults(func=_cmd_lesson)
 
     from .bench import add_arguments as add_bench_arguments
 
@@ -192,10 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .net import add_connect_arguments, add_serve_arguments
 
-    serve = sub.add_parser("serve", help="echo server for the session over TCP on 127.0.0.1")
+    serve = sub.add_parser("serve", help="a TLS 1.3 echo server (RFC 8446)")
     add_serve_arguments(serve)
     serve.set_defaults(func=_cmd_serve)
-    connect = sub.add_parser("connect", help="send lines to `serve` over a pinned session")
+    connect = sub.add_parser("connect", help="a TLS 1.3 client: send stdin lines, print the replies")
     add_connect_arguments(connect)
     connect.set_defaults(func=_cmd_connect)
 
