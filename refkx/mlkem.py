@@ -508,6 +508,9 @@ def check_encapsulation_key(ek: object, params: Params) -> bytes:
     coefficient of t_hat is >= q (ByteEncode_12(ByteDecode_12(.)) changes it).
     """
     ek = require_bytes("ek", ek)
+    twin = impl.fast("mlkem")
+    if twin is not None:
+        return twin.check_encapsulation_key(ek, params)
     if len(ek) != params.ek_size:                         # §7.2 check 1 (type check)
         raise InvalidKey(f"{params.name} encapsulation key must be {params.ek_size} bytes, "
                          f"got {len(ek)}")

@@ -149,6 +149,14 @@ def how_they_agree(kem_name: str) -> list[str]:
     if kem_name.startswith("rsa"):
         return ["The server decrypted, with its private key, the secret the client had encrypted",
                 "to the public key: key transport, not key agreement."]
+    if kem_name.startswith("mlkem"):
+        return ["The server encapsulated: it picked a random m, derived K from it and sent c, an",
+                "encryption of m under the client's ML-KEM key (FIPS 203 Algorithm 17). The client",
+                "decrypted m from c, derived the same K, and re-encrypted to check c (Algorithm 18)."]
+    if kem_name == "x25519mlkem768":
+        return ["Two mechanisms side by side: ML-KEM-768 (the server encapsulated to the client's",
+                "key, the client decapsulated) and X25519 (both computed X25519(a*b, base)). The",
+                "shared secret is the ML-KEM secret followed by the X25519 one: both must break."]
     return ["The client computed (g^y)^x mod p, the server (g^x)^y mod p: both are g^(x*y) mod p,",
             "which an eavesdropper who sees only g^x and g^y cannot compute."]
 
@@ -215,10 +223,17 @@ def full_session(story: Story, kem_name: str) -> None:
         msg2 = server.respond(msg1)
         _, _, _, enc = parse_hello(server.transcript[1][1])
         if kem.forward_secrecy:
-            story.say(f"     The server encapsulates to the client's key share: a fresh {kem_name} "
-                      "key pair of its own,")
-            story.say("     whose public half (enc) goes back; its private half meets the "
-                      "client's public key.")
+            if "mlkem" in kem_name:
+                story.say("     The server encapsulates to the client's key share: ML-KEM.Encaps "
+                          "gives a secret")
+                story.say("     and a ciphertext (enc) that only the client's key opens"
+                          + (", plus a fresh X25519 share." if kem_name == "x25519mlkem768"
+                             else "."))
+            else:
+                story.say(f"     The server encapsulates to the client's key share: a fresh "
+                          f"{kem_name} key pair of its own,")
+                story.say("     whose public half (enc) goes back; its private half meets the "
+                          "client's public key.")
             private = ephemeral_private_key(kem_name, server_rng.draws, enc)
             if private is not None:
                 story.value("server ephemeral private key", private)
