@@ -27,7 +27,9 @@ LESSONS = {
     "weak-randomness": "weak_randomness",
     "small-subgroup": "small_subgroup",
     "nonce-reuse": "nonce_reuse",
+    "downgrade": "downgrade",
     "replay": "replay",
+    "expired-certificate": "expired_certificate",
     "padding-oracle": "padding_oracle",
 }
 
