@@ -221,3 +221,17 @@ def test_cli_lesson_list_run_and_unknown():
     assert ran.returncode == 0 and ran.stdout.rstrip().splitlines()[-1].startswith("verdict:")
     assert _cli("no-such-lesson").returncode == 2
     assert _cli().returncode == 2
+
+
+def test_a_lesson_that_breaks_still_ends_with_a_verdict(monkeypatch):
+    class Broken:
+        SUMMARY = "broken"
+
+        @staticmethod
+        def run(narrator, full=False):
+            raise RuntimeError("boom")
+
+    monkeypatch.setattr(lessons, "lesson_module", lambda name: Broken)
+    code, out = run_quietly("replay")
+    assert code == 1
+    assert out.rstrip().splitlines()[-1].startswith("verdict: NOT as taught")
