@@ -43,7 +43,7 @@ OUTPUT_SEARCHED = 128          # bytes of each candidate generator's output that
 # (seed ticks per second, half-width of the window in seconds): default and --full.
 DEFAULT_CLOCK = (1000, 10)            # milliseconds, +-10 s: 20,001 seeds
 FULL_CLOCK = (1_000_000, 1)           # microseconds, +-1 s: 2,000,001 seeds
-CLOCK_SKEW_SECONDS = 3.2              # the capture's clock against the client's
+CLOCK_SKEW_FRACTION = 0.32            # the capture's clock against the client's, in windows
 MESSAGES = (b"user=alice password=correct horse battery staple", b"balance?")
 
 
@@ -103,16 +103,20 @@ def attack(recording, capture_time: float, ticks_per_second: int, window: float)
             "session_id": hellos.client.legacy_session_id}
 
 
+def skew(window: float) -> float:
+    """How far the capture's timestamp is from the client's clock in the lesson."""
+    return CLOCK_SKEW_FRACTION * window
+
+
 def against_weak(identity, now: float, ticks_per_second: int, window: float) -> dict:
     seed = int(now * ticks_per_second)        # "seed the generator with the current time"
     found = attack(record_session(identity, clock_seeded_rng(seed)),
-                   now + CLOCK_SKEW_SECONDS, ticks_per_second, window)
+                   now + skew(window), ticks_per_second, window)
     return dict(found, real_seed=seed)
 
 
 def against_refkx(identity, now: float, ticks_per_second: int, window: float) -> dict:
-    return attack(record_session(identity, None), now + CLOCK_SKEW_SECONDS,
-                  ticks_per_second, window)
+    return attack(record_session(identity, None), now + skew(window), ticks_per_second, window)
 
 
 def run(story: Narrator, full: bool = False) -> Outcome:
@@ -131,7 +135,7 @@ def run(story: Narrator, full: bool = False) -> Outcome:
     story.value("ClientHello random (public)", weak["client_random"])
     story.value("client key share (public)", weak["key_share"])
     story.step(f"Eve searches the seeds within {window} s of the capture's timestamp")
-    story.point(f"the capture says {CLOCK_SKEW_SECONDS} s later than the client's clock; "
+    story.point(f"the capture says {skew(window):.2f} s later than the client's clock; "
                 f"{weak['seeds_tried']:,} seeds")
     story.point(f"a seed matches when its first {OUTPUT_SEARCHED} output bytes contain the "
                 "ClientHello random;")
