@@ -1,4 +1,8 @@
-"""Miller-Rabin and random probable primes (FIPS 186-5 Appendix B.3 / A.1.3)."""
+"""Miller-Rabin and random probable primes (FIPS 186-5 Appendix B.3 / A.1.3).
+
+Every test runs under each implementation (the readable refkx.primes and its fast twin); the
+twin's own internals (sieve stages, base-2 filter) are tested in test_fast_primes.py.
+"""
 
 import math
 import random
@@ -6,7 +10,7 @@ import random
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from refkx import primes
+from refkx import impl, primes
 from refkx.primes import (
     generate_probable_prime_pair,
     is_probable_prime,
@@ -32,6 +36,12 @@ KNOWN_COMPOSITES = [
     (2**64 - 59) ** 2,
     2**1279 - 3, 2**523 - 1, 2**2048 + 1,
 ]
+
+
+@pytest.fixture(params=impl.IMPLEMENTATIONS, autouse=True)
+def implementation(request):
+    with impl.using(request.param, "primes"):
+        yield request.param
 
 
 def _seeded_rng(seed):
