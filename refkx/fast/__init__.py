@@ -1,6 +1,8 @@
-"""The optimised twins of refkx's readable modules, chosen only through refkx.impl.
+"""The optimised twins: one module per readable module that has one (aes, gcm, x25519, x448, dh,
+rsa, primes, mlkem).
 
-Each module here computes exactly what its readable twin computes (every published vector runs
-through both); readable modules never import this package. CPython is not constant-time: these
-modules teach and cross-check; they do not protect production secrets.
+Each twin computes exactly what its readable module computes, faster on CPython, and imports
+its constants and helpers from that readable module (never the reverse). Nothing imports these
+modules directly except the registry: refkx.impl.fast("gcm") loads refkx.fast.gcm while the
+fast implementation is selected. See docs/performance.md for the ideas and the numbers.
 """
