@@ -10,7 +10,7 @@ import random
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from refkx import impl, primes
+from refkx import primes
 from refkx.primes import (
     generate_probable_prime_pair,
     is_probable_prime,
@@ -38,10 +38,7 @@ KNOWN_COMPOSITES = [
 ]
 
 
-@pytest.fixture(params=impl.IMPLEMENTATIONS, autouse=True)
-def implementation(request):
-    with impl.using(request.param, "primes"):
-        yield request.param
+pytestmark = pytest.mark.usefixtures("implementation")    # tests/conftest.py: each in turn
 
 
 def _seeded_rng(seed):
