@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from kat_params import kat_params
+from kat_params import kat_parametrize
 from refkx.kat import keyfiles
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "keys" / "cv"
 
 
-@pytest.mark.parametrize("case", kat_params("keyfiles"))
-def test_key_file_vector(case):
+@kat_parametrize("keyfiles")
+def test_key_file_vector(case, implementation):
     case.run()
 
 

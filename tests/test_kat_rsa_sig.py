@@ -2,9 +2,9 @@
 
 import pytest
 
-from kat_params import kat_params
+from kat_params import kat_parametrize
 
 
-@pytest.mark.parametrize("case", kat_params("rsa_sig"))
-def test_rsa_pkcs1_v1_5_signature_vector(case):
+@kat_parametrize("rsa_sig")
+def test_rsa_pkcs1_v1_5_signature_vector(case, implementation):
     case.run()

@@ -2,9 +2,9 @@
 
 import pytest
 
-from kat_params import kat_params
+from kat_params import kat_parametrize
 
 
-@pytest.mark.parametrize("case", kat_params("x509"))
-def test_pkits(case):
+@kat_parametrize("x509")
+def test_pkits(case, implementation):
     case.run()
