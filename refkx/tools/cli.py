@@ -206,10 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .net import add_connect_arguments, add_serve_arguments
 
-    serve = sub.add_parser("serve", help="echo server for the session over TCP on 127.0.0.1")
+    serve = sub.add_parser("serve", help="a TLS 1.3 echo server (RFC 8446)")
     add_serve_arguments(serve)
     serve.set_defaults(func=_cmd_serve)
-    connect = sub.add_parser("connect", help="send lines to `serve` over a pinned session")
+    connect = sub.add_parser("connect", help="a TLS 1.3 client: send stdin lines, print the replies")
     add_connect_arguments(connect)
     connect.set_defaults(func=_cmd_connect)
 

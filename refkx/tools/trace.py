@@ -405,7 +405,7 @@ def rfc8448_schedule():
 
     The shared secret is computed here with refkx.x25519 from the RFC's two private keys.
     """
-    from .. import keyschedule
+    from ..tls import keyschedule
     from ..x25519 import x25519
     v = rfc8448_values()
     shared = x25519(v["server_private_key"], v["client_public_key"])

@@ -22,7 +22,7 @@ from __future__ import annotations
 from ... import session
 from ...errors import DecryptionError, InvalidKey, RefkxError
 from ...kem import KEMS
-from ...record import CONTENT_APPLICATION_DATA, RecordProtection, split_records
+from ...tls.record import CONTENT_APPLICATION_DATA, RecordProtection, split_records
 from ...rsa import generate_private_key
 from .narrate import Narrator, Outcome, short
 

@@ -21,7 +21,7 @@ import secrets
 
 from ...errors import HandshakeError, InvalidTag
 from ...gcm import AESGCM, NONCE_SIZE, TAG_SIZE
-from ...record import CONTENT_APPLICATION_DATA, HEADER_SIZE, record_header
+from ...tls.record import CONTENT_APPLICATION_DATA, HEADER_SIZE, record_header
 from ... import session
 from .narrate import Narrator, Outcome
 

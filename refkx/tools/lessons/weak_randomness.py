@@ -29,7 +29,7 @@ import random
 import time
 
 from ... import session
-from ...record import CONTENT_APPLICATION_DATA, RecordProtection, split_records
+from ...tls.record import CONTENT_APPLICATION_DATA, RecordProtection, split_records
 from ...x25519 import X25519PrivateKey, X25519PublicKey
 from .narrate import Narrator, Outcome
 

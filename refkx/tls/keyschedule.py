@@ -62,9 +62,9 @@ does not protect production secrets.
 
 from __future__ import annotations
 
-from . import hkdf
-from .encoding import require_bytes, require_int
-from .hmac import digest_size, hmac, new_hash
+from .. import hkdf
+from ..encoding import require_bytes, require_int
+from ..hmac import digest_size, hmac, new_hash
 
 TLS13_LABEL_PREFIX = b"tls13 "   # RFC 8446 §7.1: opaque label<7..255> = "tls13 " + Label
 MAX_LABEL_LENGTH = 255           # RFC 8446 §7.1: label<7..255>

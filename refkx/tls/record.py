@@ -31,9 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import keyschedule
-from .encoding import require_bytes, require_int
-from .errors import InvalidTag
-from .gcm import TAG_SIZE, AESGCM
+from ..encoding import require_bytes, require_int
+from ..errors import InvalidTag
+from ..gcm import TAG_SIZE, AESGCM
 
 # RFC 8446 §5.1 / §B.1 ContentType values.
 CONTENT_ALERT = 21
@@ -72,8 +72,18 @@ class RecordError(InvalidTag):
     """A protected record failed to open (bad tag, bad framing, or limits)."""
 
 
+MAX_CONTENT_TYPE = 255                     # ContentType is a uint8 (RFC 8446 §5.1)
+MAX_LENGTH_FIELD = 2 ** 16 - 1             # the length is a uint16 (RFC 8446 §5.1)
+
+
 def record_header(content_type: int, length: int) -> bytes:
     """RFC 8446 §5.1/§5.2: ContentType || legacy_record_version || uint16 length."""
+    content_type = require_int("content_type", content_type)
+    length = require_int("length", length)
+    if not 0 <= content_type <= MAX_CONTENT_TYPE:
+        raise ValueError(f"content_type must be a uint8 (0..255), got {content_type}")
+    if not 0 <= length <= MAX_LENGTH_FIELD:
+        raise ValueError(f"record length must be a uint16 (0..65535), got {length}")
     return bytes([content_type]) + LEGACY_RECORD_VERSION + length.to_bytes(2, "big")
 
 
@@ -83,6 +93,7 @@ def split_records(data: bytes) -> list[tuple[int, bytes, bytes]]:
     Raises RecordError on a truncated record, a wrong version or an oversize
     length; an empty input gives an empty list.
     """
+    data = require_bytes("data", data)
     records = []
     offset = 0
     while offset < len(data):
@@ -114,20 +125,38 @@ class RecordProtection:
             raise ValueError("record_limit must be in 1..2^64-1")
         # Kept in bytearrays so that erase() can overwrite them (best effort).
         self._secret = bytearray(traffic_secret)
-        key, iv = keyschedule.traffic_key_and_iv(traffic_secret, suite.key_length,
-                                                 suite.iv_length, suite.hash_name)
-        self._key = bytearray(key)
-        self._iv = bytearray(iv)
-        self._aead: AESGCM | None = AESGCM(key)
+        # Key, IV and cipher are derived on first use: a connection sets up protections it
+        # may never use (an in-process handshake sends nothing under the application keys).
+        self._key = bytearray()
+        self._iv = bytearray()
+        self._aead_instance: AESGCM | None = None
+        self._erased = False
         self.sequence_number = 0       # RFC 8446 §5.3: starts at 0 for each key
+
+    def _derive(self) -> None:
+        if not self._key and not self._erased:
+            # RFC 8446 §7.3: [sender]_write_key and [sender]_write_iv from the secret.
+            key, iv = keyschedule.traffic_key_and_iv(bytes(self._secret), self.suite.key_length,
+                                                     self.suite.iv_length, self.suite.hash_name)
+            self._key[:] = key
+            self._iv[:] = iv
+
+    @property
+    def _aead(self) -> AESGCM:
+        if self._aead_instance is None:
+            self._derive()
+            self._aead_instance = AESGCM(bytes(self._key))
+        return self._aead_instance
 
     # -- values for tracing -------------------------------------------------------------
     @property
     def key(self) -> bytes:
+        self._derive()
         return bytes(self._key)
 
     @property
     def iv(self) -> bytes:
+        self._derive()
         return bytes(self._iv)
 
     @property
@@ -138,11 +167,15 @@ class RecordProtection:
     def nonce(self, sequence_number: int) -> bytes:
         """RFC 8446 §5.3: the 64-bit sequence number, left-padded with zeros to iv_length,
         XORed with the static write_iv."""
+        sequence_number = require_int("sequence_number", sequence_number)
+        if not 0 <= sequence_number < 2 ** SEQUENCE_BITS:
+            raise ValueError(f"sequence_number must be in 0..2^64-1, got {sequence_number}")
+        self._derive()
         padded = sequence_number.to_bytes(self.suite.iv_length, "big")
         return bytes(a ^ b for a, b in zip(self._iv, padded))
 
     def _next_sequence(self) -> int:
-        if self._aead is None:
+        if self._erased:
             raise RecordError("key erased")
         if self.sequence_number >= self.record_limit:
             # RFC 8446 §5.3: "the sequence number MUST NOT wrap"; §5.5: rekey first.
@@ -162,8 +195,12 @@ class RecordProtection:
         content = require_bytes("content", content)
         if content_type not in CONTENT_TYPES:
             raise ValueError(f"unknown content type {content_type}")
-        if len(content) + padding > MAX_PLAINTEXT or padding < 0:
-            raise ValueError(f"record content too long (max {MAX_PLAINTEXT} bytes)")
+        padding = require_int("padding", padding)
+        if padding < 0:
+            raise ValueError(f"padding must be >= 0, got {padding}")
+        if len(content) + padding > MAX_PLAINTEXT:
+            raise ValueError(f"record content plus padding too long: {len(content)} + "
+                             f"{padding} > {MAX_PLAINTEXT} bytes")
         if self.exhausted:
             raise RecordError("record limit reached: key update required")
         seq = self._next_sequence()
@@ -187,7 +224,7 @@ class RecordProtection:
         # RFC 8446 §5.2: the outer opaque_type is always application_data (23).
         if opaque_type != CONTENT_APPLICATION_DATA or len(fragment) < TAG_SIZE + 1:
             raise RecordError("bad record")
-        if self._aead is None:
+        if self._erased:
             raise RecordError("key erased")
         if self.exhausted:
             raise RecordError("record limit reached: key update required")
@@ -210,7 +247,7 @@ class RecordProtection:
     def updated(self) -> "RecordProtection":
         """RFC 8446 §7.2: the next generation, from HKDF-Expand-Label(secret, "traffic upd",
         "", Hash.length); this one is erased."""
-        if self._aead is None:
+        if self._erased:
             raise RecordError("key erased")
         successor = RecordProtection(
             keyschedule.next_traffic_secret(bytes(self._secret), self.suite.hash_name),
@@ -223,8 +260,9 @@ class RecordProtection:
         CPython may hold other copies; see the module docstring)."""
         for buffer in (self._secret, self._key, self._iv):
             buffer[:] = bytes(len(buffer))
-        self._aead = None
+        self._aead_instance = None
+        self._erased = True
 
     def __repr__(self) -> str:
-        state = "erased" if self._aead is None else f"seq={self.sequence_number}"
+        state = "erased" if self._erased else f"seq={self.sequence_number}"
         return f"<RecordProtection {self.suite.name} {state}>"
