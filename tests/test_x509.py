@@ -60,6 +60,20 @@ def test_verify_chain_and_path():
     assert x509.verify_chain(root, [], [root], now=NOW) == [root]
 
 
+def test_ip_address_san():
+    import ipaddress
+    root, _ = _pki()
+    leaf = x509.issue_certificate(cached_key(1024), cached_key(2048), "CN=loopback",
+                                  issuer_certificate=root, dns_names=["localhost", "127.0.0.1", "::1"],
+                                  not_before=START, not_after=END)
+    assert leaf.dns_names == ("localhost",)
+    assert leaf.ip_addresses == (ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1"))
+    for host in ("127.0.0.1", "::1", "localhost"):
+        x509.verify_chain(leaf, [], [root], hostname=host, now=NOW)
+    with pytest.raises(CertificateError, match="hostname"):
+        x509.verify_chain(leaf, [], [root], hostname="127.0.0.2", now=NOW)
+
+
 @pytest.mark.parametrize("hostname, ok", [
     ("localhost", True), ("LOCALHOST", True), ("localhost.", True), ("a.example.com", True),
     ("A.Example.COM", True), ("example.com", False), ("a.b.example.com", False),
