@@ -34,7 +34,7 @@ Three families implement it:
 
 The shared secret is the mechanism's raw secret, not yet a key: the DH
 outputs are group elements, not uniform strings, so every caller must feed it
-through a KDF together with the transcript (refkx.hpke and refkx.session do).
+through a KDF together with the transcript (refkx.hpke and refkx.tls do).
 
 Forward secrecy. No KEM gives forward secrecy when the recipient's key pair is
 long-term: whoever later obtains that private key decapsulates every recorded
