@@ -54,6 +54,7 @@ from typing import Any, Callable, Optional
 from . import dh, rsa, x25519, x448
 from .encoding import require_bytes
 from .errors import DecryptionError, InvalidKey
+from .pkcs1 import DECRYPTION_ERROR
 
 Rng = Callable[[int], bytes]
 
@@ -228,7 +229,7 @@ class RSAOAEPKEM(KEM):
         enc = require_bytes("enc", enc)
         shared_secret = private_key.decrypt(enc, self._padding())   # DecryptionError on failure
         if len(shared_secret) != RSA_SECRET_SIZE:
-            raise DecryptionError("decryption failed")
+            raise DecryptionError(DECRYPTION_ERROR)   # the same message as every RSA failure
         return shared_secret
 
 

@@ -18,7 +18,7 @@ teaches and cross-checks; it does not protect production secrets.
 from __future__ import annotations
 
 from . import x25519_fast
-from .encoding import int_to_le, le_to_int
+from .encoding import int_to_le, le_to_int, require_int
 from .fast_paths import use_fast_default
 from .montgomery import MontgomeryPrivateKey, MontgomeryPublicKey, ladder, require_key_bytes, trace_ladder
 
@@ -72,6 +72,7 @@ def decode_u_coordinate(u: bytes) -> int:
 
 def encode_u_coordinate(u: int) -> bytes:
     """RFC 7748 §5 encodeUCoordinate: u mod p as 32 little-endian bytes."""
+    u = require_int("u", u)
     return int_to_le(u % P, KEY_SIZE)
 
 
