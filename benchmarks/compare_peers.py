@@ -11,13 +11,13 @@ time), and reports the fastest run per call ("min") and the median; the ratio is
 peer / refkx, so > 1 means refkx is faster. Outputs are checked for equality before timing.
 
 Peers are an optional extra (`pip install -e .[peers]`, i.e. tlslite-ng==0.8.2, pyaes==1.6.1,
-rsa>=4.9, x25519==0.0.2). A missing peer is reported and its rows are skipped. Only the peers'
+rsa>=4.9, x25519==0.0.2, kyber-py==1.2.0). A missing peer is reported and its rows are skipped. Only the peers'
 public APIs are used.
 
 What "refkx" runs: the public classes (refkx.gcm.AESGCM, refkx.ctr.ctr_encrypt,
-refkx.x25519.X25519PrivateKey, refkx.dh.DHPrivateKey, refkx.rsa.RSAPrivateKey), which use the
-*_fast modules by default. If a module has no fast wiring (no USE_FAST switch), the script says
-so and times the fast module directly instead.
+refkx.x25519.X25519PrivateKey, refkx.dh.DHPrivateKey, refkx.rsa.RSAPrivateKey), with the
+implementation refkx.impl selects (the fast twins in refkx/fast/ by default; REFKX_READABLE=1
+times the readable modules). The first lines printed say which.
 """
 
 from __future__ import annotations
@@ -83,10 +83,6 @@ def _fmt(seconds: float) -> str:
 RESULTS: list[tuple] = []
 
 
-def _wired(module) -> bool:
-    return hasattr(module, "USE_FAST") and module.USE_FAST
-
-
 # --- AES-GCM vs tlslite-ng ---------------------------------------------------------------------
 
 def bench_gcm(args) -> None:
@@ -95,16 +91,9 @@ def bench_gcm(args) -> None:
     if cf is None:
         return
     from refkx import gcm
-    if _wired(gcm):
-        make = gcm.AESGCM
-        seal = lambda a, n, d: a.encrypt(n, d, None)
-        open_ = lambda a, n, d: a.decrypt(n, d, None)
-    else:
-        print("  note: refkx.gcm has no fast wiring; timing refkx.gcm_fast.FastGCM directly")
-        from refkx.gcm_fast import FastGCM
-        make = FastGCM
-        seal = lambda a, n, d: a.encrypt(n, d, b"")
-        open_ = lambda a, n, d: a.decrypt(n, d[:-16], d[-16:], b"")
+    make = gcm.AESGCM
+    seal = lambda a, n, d: a.encrypt(n, d, None)
+    open_ = lambda a, n, d: a.decrypt(n, d, None)
     key, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
     ours, theirs = make(key), cf.createAESGCM(bytearray(key), ["python"])
     sizes = [16 * KIB] + ([] if args.quick else [MIB])
@@ -133,12 +122,7 @@ def bench_ctr(args) -> None:
     if pyaes is None:
         return
     from refkx import ctr
-    if _wired(ctr):
-        encrypt = ctr.ctr_encrypt
-    else:
-        print("  note: refkx.ctr has no fast wiring; timing refkx.aes_fast.ctr_xor directly")
-        from refkx.aes_fast import FastAES, ctr_xor
-        encrypt = lambda k, icb, d: ctr_xor(FastAES(k), icb, d)
+    encrypt = ctr.ctr_encrypt
     key, icb = secrets.token_bytes(16), secrets.token_bytes(16)
     initial = int.from_bytes(icb, "big")
     peer = lambda d: pyaes.AESModeOfOperationCTR(key, counter=pyaes.Counter(initial)).encrypt(d)
@@ -155,19 +139,11 @@ def bench_ctr(args) -> None:
 def bench_x25519(args) -> None:
     print("X25519 vs tlslite-ng 0.8.2 (tlslite.utils.x25519) and x25519 0.0.2")
     from refkx import x25519 as rx
-    wired = _wired(rx)
-    if not wired:
-        print("  note: refkx.x25519 has no fast wiring; timing refkx.x25519_fast.x25519 directly")
-        from refkx.x25519_fast import x25519 as fast
     k, k_peer = secrets.token_bytes(32), secrets.token_bytes(32)
     peer_public = rx.X25519PrivateKey.from_private_bytes(k_peer).public_key()
     u = peer_public.public_bytes_raw()
-    if wired:
-        ours_exchange = lambda: rx.X25519PrivateKey.from_private_bytes(k).exchange(peer_public)
-        ours_public = lambda: rx.X25519PrivateKey.from_private_bytes(k).public_key()
-    else:
-        ours_exchange = lambda: fast(k, u)
-        ours_public = lambda: fast(k, rx.BASE_POINT)
+    ours_exchange = lambda: rx.X25519PrivateKey.from_private_bytes(k).exchange(peer_public)
+    ours_public = lambda: rx.X25519PrivateKey.from_private_bytes(k).public_key()
     expected_shared = rx.x25519(k, u)
     tx = _peer("tlslite.utils.x25519", "tlslite-ng==0.8.2")
     if tx is not None:
@@ -196,26 +172,17 @@ def bench_dh(args) -> None:
     peer_public = peer_key.public_key()          # validated once, outside the timing
     y_peer = peer_public.y
     p, g = group.p, group.g
-    if not _wired(dh):
-        print("  note: refkx.dh has no fast wiring; timing refkx.dh_fast.fixed_base_pow + pow")
-        from refkx.dh_fast import fixed_base_pow
-
-        def ours():
-            x = dh.generate_private_value(group)
-            fixed_base_pow(g, p, x, bits)
-            pow(y_peer, x, p)
-    else:
-        def ours():
-            key = dh.DHPrivateKey.generate(group)
-            key.public_key()
-            key.exchange(peer_public)
+    def ours():
+        key = dh.DHPrivateKey.generate(group)
+        key.public_key()
+        key.exchange(peer_public)
 
     def bare():
         x = secrets.randbits(bits) | 2                 # an exponent of the same size
         pow(g, x, p)
         pow(y_peer, x, p)
 
-    for _ in range(40):                                # past dh_fast.BUILD_AFTER: table built
+    for _ in range(40):                                # past refkx.fast.dh.BUILD_AFTER: table built
         ours()
     compare(f"keygen + exchange ({bits}-bit exponents) vs bare pow", ours, bare, args.repeat,
             note="(> 1: faster than bare pow)")
@@ -248,18 +215,13 @@ def bench_rsa(args) -> None:
         key = rsa.generate_private_key(2048)
     c = secrets.randbelow(key.n)
     bare = lambda: rsa_primitives.crt_exponentiation(key.p, key.q, key.dP, key.dQ, key.qInv, c)
-    from refkx.rsa_fast import private_operation as fast_op, private_operation_fresh_r
-    if _wired(rsa_primitives):
-        ours, label = (lambda: rsa_primitives.rsadp(key, c)), "RSADP (default path: rsa_fast, fresh r)"
-    else:
-        print("  note: refkx.rsa_primitives has no fast wiring; timing refkx.rsa_fast directly")
-        ours, label = (lambda: private_operation_fresh_r(key, c)), "rsa_fast.private_operation_fresh_r"
+    from refkx import impl
+    ours = lambda: rsa_primitives.rsadp(key, c)
+    label = f"RSADP ({impl.active()['rsa']}: fresh r)"
     assert ours() == bare()
     compare(f"{label} vs bare CRT", ours, bare, args.repeat, note="(>= 0.91: within 10%)")
     compare("readable private_operation vs bare CRT",
             lambda: rsa_primitives.private_operation(key, c), bare, args.repeat)
-    compare("alternative: blinding pair squared, redrawn every 32 uses (not wired)",
-            lambda: fast_op(key, c), bare, args.repeat)
     pyrsa = _peer("rsa", "rsa>=4.9")
     if pyrsa is not None:
         peer_key = pyrsa.PrivateKey(key.n, key.e, key.d, key.p, key.q)
@@ -269,6 +231,166 @@ def bench_rsa(args) -> None:
         compare("PKCS#1 v1.5 decrypt (python-rsa, blinded)",
                 lambda: key.decrypt(ct, rsa.PKCS1v15()), lambda: pyrsa.decrypt(ct, peer_key),
                 args.repeat)
+
+
+# --- TLS 1.3 handshake vs tlslite-ng and the stdlib ssl module ---------------------------------
+def _tls_identity():
+    """A 2048-bit RSA leaf certificate and key, made by cryptography (needed for tlslite's PEM)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import tls_certs
+    return tls_certs.leaf()
+
+
+def _refkx_handshake(identity, group):
+    from refkx.tls import Client, Server
+
+    def run():
+        client = Client("localhost", pins=[identity.pin], groups=[group],
+                        cipher_suites=["TLS_AES_128_GCM_SHA256"], trace=False)
+        server = Server([identity.cert_der], identity.key, groups=[group], trace=False)
+        client.start()
+        server.receive(client.data_to_send())
+        client.receive(server.data_to_send())
+        server.receive(client.data_to_send())
+        assert client.handshake_complete and server.handshake_complete
+    return run
+
+
+def _tlslite_handshake(identity, group):
+    import socket
+    import threading
+    from tlslite.api import HandshakeSettings, TLSConnection, X509CertChain, parsePEMKey
+    chain = X509CertChain()
+    chain.parsePemList(identity.cert_pem.decode())
+    key = parsePEMKey(identity.key_pem.decode(), private=True)
+
+    def settings():
+        s = HandshakeSettings()
+        s.minVersion = s.maxVersion = (3, 4)
+        s.keyShares = [group]
+        s.eccCurves = [group] + [c for c in s.eccCurves if c != group]
+        s.cipherNames = ["aes128gcm"]
+        return s
+
+    def run():
+        a, b = socket.socketpair()
+        errors = []
+
+        def serve():
+            try:
+                TLSConnection(b).handshakeServer(certChain=chain, privateKey=key,
+                                                 settings=settings())
+            except Exception as exc:        # reported after the join
+                errors.append(exc)
+        thread = threading.Thread(target=serve)
+        thread.start()
+        TLSConnection(a).handshakeClientCert(settings=settings())
+        thread.join()
+        a.close()
+        b.close()
+        assert not errors, errors
+    return run
+
+
+def _ssl_handshake(identity):
+    import ssl
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(identity.certfile, identity.keyfile)
+    client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    client_context.minimum_version = ssl.TLSVersion.TLSv1_3
+    client_context.load_verify_locations(identity.certfile)
+    client_context.check_hostname = False
+
+    def run():
+        bios = [ssl.MemoryBIO() for _ in range(4)]
+        client = client_context.wrap_bio(bios[0], bios[1])
+        server = server_context.wrap_bio(bios[2], bios[3], server_side=True)
+        for _ in range(4):
+            for side in (client, server):
+                try:
+                    side.do_handshake()
+                except ssl.SSLWantReadError:
+                    pass
+            bios[2].write(bios[1].read())
+            bios[0].write(bios[3].read())
+        assert client.version() == "TLSv1.3"
+    return run
+
+
+def bench_tls(args) -> None:
+    print("TLS 1.3 full handshake (RSA-2048 PSS certificate, AES-128-GCM, both sides in one "
+          "process) vs tlslite-ng 0.8.2 over a socketpair")
+    if _peer("tlslite.api", "tlslite-ng==0.8.2") is None:
+        return
+    try:
+        identity = _tls_identity()
+    except Exception as exc:                  # cryptography missing: pytest's skip
+        print(f"  skipped: the test certificates need the `compare` extra ({exc})")
+        return
+    from refkx import kem
+    for group in ("x25519", "x25519mlkem768"):
+        if group not in kem.KEMS:
+            print(f"  {group}: refkx.kem has no {group}; skipped")
+            continue
+        if group == "x25519mlkem768" and _peer("kyber_py.ml_kem", "kyber-py==1.2.0") is None:
+            continue
+        compare(f"handshake {group} (tlslite-ng)", _refkx_handshake(identity, group),
+                _tlslite_handshake(identity, group), args.repeat, budget=1.0)
+    ssl_run = _ssl_handshake(identity)
+    compare("handshake x25519 (stdlib ssl, OpenSSL in C)", _refkx_handshake(identity, "x25519"),
+            ssl_run, args.repeat, budget=1.0, note="(< 1: OpenSSL faster)")
+# --- ML-KEM vs kyber-py ------------------------------------------------------------------------
+
+def _time_alone(fn, repeat: int, budget: float = 0.25) -> float:
+    """Fastest CPU time per call of fn over `repeat` runs (for the OpenSSL reference line)."""
+    n = _calls_per_run(fn, budget)
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        for _ in range(n):
+            fn()
+        best = min(best, (time.process_time() - start) / n)
+    return best
+
+
+def bench_mlkem(args) -> None:
+    print("ML-KEM (FIPS 203) KeyGen / Encaps / Decaps vs kyber-py 1.2.0 (refkx.impl: "
+          "fast twin for refkx)")
+    kyber = _peer("kyber_py.ml_kem", "kyber-py==1.2.0")
+    if kyber is None:
+        return
+    from refkx import impl, mlkem
+    print(f"  refkx implementation: {impl.active().get('mlkem', 'readable')}")
+    sets = [("768", mlkem.ML_KEM_768, kyber.ML_KEM_768)]
+    if not args.quick:
+        sets += [("512", mlkem.ML_KEM_512, kyber.ML_KEM_512),
+                 ("1024", mlkem.ML_KEM_1024, kyber.ML_KEM_1024)]
+    for name, params, peer in sets:
+        d, z, m = secrets.token_bytes(32), secrets.token_bytes(32), secrets.token_bytes(32)
+        ek, dk = mlkem.keygen_internal(d, z, params)
+        K, c = mlkem.encaps_internal(ek, m, params)
+        assert peer._keygen_internal(d, z) == (ek, dk)        # same values before timing
+        assert peer._encaps_internal(ek, m) == (K, c)
+        assert peer.decaps(dk, c) == K == mlkem.decaps(dk, c, params)
+        compare(f"ML-KEM-{name} KeyGen_internal", lambda: mlkem.keygen_internal(d, z, params),
+                lambda: peer._keygen_internal(d, z), args.repeat)
+        compare(f"ML-KEM-{name} Encaps_internal (incl. the §7.2 check)",
+                lambda: mlkem.encaps_internal(ek, m, params),
+                lambda: peer._encaps_internal(ek, m), args.repeat)
+        compare(f"ML-KEM-{name} Decaps (incl. the §7.3 checks)",
+                lambda: mlkem.decaps(dk, c, params), lambda: peer.decaps(dk, c), args.repeat)
+    try:
+        from cryptography.hazmat.primitives.asymmetric import mlkem as pyca
+    except ImportError:
+        print("  OpenSSL reference: cryptography without ML-KEM, skipped")
+        return
+    key = pyca.MLKEM768PrivateKey.generate()
+    public = key.public_key()
+    _, ciphertext = public.encapsulate()
+    print("  OpenSSL (cryptography) ML-KEM-768 for reference: "
+          f"KeyGen {_fmt(_time_alone(pyca.MLKEM768PrivateKey.generate, args.repeat))}, "
+          f"Encaps {_fmt(_time_alone(public.encapsulate, args.repeat))}, "
+          f"Decaps {_fmt(_time_alone(lambda: key.decapsulate(ciphertext), args.repeat))}")
 
 
 def machine() -> str:
@@ -288,13 +410,17 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the 1 MiB runs")
     parser.add_argument("--repeat", type=int, default=5, help="alternating runs per side")
-    parser.add_argument("--only", default="gcm,ctr,x25519,dh,rsa",
-                        help="comma-separated subset of gcm,ctr,x25519,dh,rsa")
+    parser.add_argument("--only", default="gcm,ctr,x25519,dh,rsa,mlkem,tls",
+                        help="comma-separated subset of gcm,ctr,x25519,dh,rsa,mlkem,tls")
     args = parser.parse_args(argv)
     print(machine())
+    from refkx import impl
+    modes = set(impl.active().values())
+    print("implementation: " + (modes.pop() if len(modes) == 1 else
+                                ", ".join(f"{k} {v}" for k, v in impl.active().items())))
     print("ratio = peer time / refkx time (> 1: refkx faster); CPU time, min of runs\n")
     benches = {"gcm": bench_gcm, "ctr": bench_ctr, "x25519": bench_x25519, "dh": bench_dh,
-               "rsa": bench_rsa}
+               "rsa": bench_rsa, "mlkem": bench_mlkem, "tls": bench_tls}
     for name in args.only.split(","):
         benches[name.strip()](args)
         print()

@@ -1,4 +1,4 @@
-"""Benchmarks for the *_fast modules, each beside the readable path or the bare primitive.
+"""Benchmarks for the twins in refkx/fast/, each beside the readable path or the bare primitive.
 
 Run:  python3 -m pytest benchmarks/test_bench_fast.py --benchmark-min-rounds=3 -q
 
@@ -14,8 +14,8 @@ import secrets
 
 import pytest
 
-from refkx.aes_fast import FastAES, ctr_xor
-from refkx.gcm_fast import FastGCM, GHashKey
+from refkx.fast.aes import FastAES, ctr_xor
+from refkx.fast.gcm import FastGCM, GHashKey
 
 SIZES = {"1KiB": 1024, "16KiB": 16 * 1024, "1MiB": 1024 * 1024}
 
@@ -74,7 +74,8 @@ def test_fast_ghash(benchmark, size_name):
 
 @pytest.mark.parametrize("path", ["fast-ladder", "fast-fixed-base", "readable-ladder"])
 def test_fast_x25519(benchmark, path):
-    from refkx import x25519, x25519_fast
+    from refkx import x25519
+    from refkx.fast import x25519 as x25519_fast
     benchmark.group = "fast-x25519"
     k, u = secrets.token_bytes(32), x25519.x25519(secrets.token_bytes(32), x25519.BASE_POINT)
     if path == "fast-ladder":
@@ -88,7 +89,7 @@ def test_fast_x25519(benchmark, path):
 
 @pytest.mark.parametrize("path", ["fixed-base-table", "bare-pow"])
 def test_fast_dh_keygen(benchmark, path):
-    from refkx.dh_fast import FixedBaseTable
+    from refkx.fast.dh import FixedBaseTable
     from refkx.dh_groups import FFDHE2048 as group
     benchmark.group = "fast-dh-ffdhe2048-keygen"
     bits = group.exponent_bits
@@ -111,14 +112,13 @@ def rsa_2048():
     return RSAPrivateKey(nums.public_numbers.n, 65537, nums.d, nums.p, nums.q)
 
 
-@pytest.mark.parametrize("path", ["fast", "fast-fresh-r", "readable", "bare-crt"])
+@pytest.mark.parametrize("path", ["fast-fresh-r", "readable", "bare-crt"])
 def test_fast_rsa_private_operation(benchmark, rsa_2048, path):
-    from refkx import rsa_fast, rsa_primitives
+    from refkx import rsa_primitives
+    from refkx.fast import rsa as rsa_fast
     benchmark.group = "fast-rsa-2048"
     key, c = rsa_2048, secrets.randbelow(rsa_2048.n)
-    if path == "fast":
-        benchmark(rsa_fast.private_operation, key, c)
-    elif path == "fast-fresh-r":
+    if path == "fast-fresh-r":
         benchmark(rsa_fast.private_operation_fresh_r, key, c)
     elif path == "readable":
         benchmark(rsa_primitives.private_operation, key, c)   # always the readable function

@@ -8,7 +8,7 @@
 * The private operation taken apart: the bare CRT exponentiation (RFC 8017
   §5.1.2 step 2.b: two half-size pow() calls), the full `private_operation`
   (blinding with a fresh r: r^e, r^-1 mod n and two multiplications, then the
-  CRT, then the fault check y^e mod n), its optimised twin refkx.rsa_fast (the
+  CRT, then the fault check y^e mod n), its optimised twin refkx.fast.rsa (the
   default path of decrypt/sign), and plain pow(c, d, n) without the CRT.
   decrypt / bare CRT is the overhead of padding + blinding + fault check;
   `python3 benchmarks/test_bench_rsa.py` prints it from interleaved runs.
@@ -23,7 +23,7 @@ import time
 
 import pytest
 
-from refkx import rsa_primitives
+from refkx import impl, rsa_primitives
 from refkx.rsa import OAEP, PKCS1v15, PSS, generate_private_key
 
 BITS = 2048
@@ -96,13 +96,13 @@ def test_private_op_blinded_checked(benchmark):
 
 
 def test_private_op_fast(benchmark):
-    """refkx.rsa_fast.private_operation (the default path; blinding pair refreshed by squaring)."""
-    from refkx import rsa_fast
+    """refkx.fast.rsa.private_operation_fresh_r (the fast twin: r^e and r^-1 mod p and q)."""
+    from refkx.fast import rsa as rsa_fast
 
     key = _key()
     c = secrets.randbelow(key.n)
     benchmark.group = f"rsa{BITS} private op"
-    benchmark(rsa_fast.private_operation, key, c)
+    benchmark(rsa_fast.private_operation_fresh_r, key, c)
 
 
 def test_private_op_no_crt(benchmark):
@@ -130,23 +130,19 @@ def ratio_report(rounds=40):
     padding = OAEP("sha256")
     ciphertext = key.public_key().encrypt(b"k" * 32, padding)
     c = int.from_bytes(ciphertext, "big")
-    saved = rsa_primitives.USE_FAST
     samples = {"bare_crt": [], "private_op": [], "decrypt_readable": [], "decrypt_fast": []}
-    try:
-        for _ in range(rounds):
-            t = time.perf_counter()
-            rsa_primitives.crt_exponentiation(key.p, key.q, key.dP, key.dQ, key.qInv, c)
-            samples["bare_crt"].append(time.perf_counter() - t)
-            t = time.perf_counter()
-            rsa_primitives.private_operation(key, c)
-            samples["private_op"].append(time.perf_counter() - t)
-            for name, fast in (("decrypt_readable", False), ("decrypt_fast", True)):
-                rsa_primitives.USE_FAST = fast
+    for _ in range(rounds):
+        t = time.perf_counter()
+        rsa_primitives.crt_exponentiation(key.p, key.q, key.dP, key.dQ, key.qInv, c)
+        samples["bare_crt"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        rsa_primitives.private_operation(key, c)
+        samples["private_op"].append(time.perf_counter() - t)
+        for name, mode in (("decrypt_readable", "readable"), ("decrypt_fast", "fast")):
+            with impl.using(mode, "rsa"):
                 t = time.perf_counter()
                 key.decrypt(ciphertext, padding)
                 samples[name].append(time.perf_counter() - t)
-    finally:
-        rsa_primitives.USE_FAST = saved
     med = {name: statistics.median(values) for name, values in samples.items()}
     report = {f"{name}_ms": value * 1e3 for name, value in med.items()}
     for name in ("private_op", "decrypt_readable", "decrypt_fast"):

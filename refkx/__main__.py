@@ -1,7 +1,7 @@
-"""`python -m refkx ...`: see refkx/cli.py."""
+"""`python -m refkx ...`: see refkx/tools/cli.py."""
 
 import sys
 
-from .cli import main
+from .tools.cli import main
 
 sys.exit(main())

@@ -13,6 +13,11 @@ example vectors. (GCM's GCTR increments only the low 32 bits, inc_32; that
 lives in refkx.gcm.) A partial last block uses the leftmost u bytes of O_n.
 Names follow the document (T_j, O_j, P_j, C_j).
 
+ctr_encrypt asks refkx.impl at every call: while the fast "aes" implementation is
+selected and the caller passes a key, the keystream comes from refkx.fast.aes in
+one pass (same values); otherwise the readable loop `_ctr` below runs, block by
+block, with refkx.aes.AES (or the block cipher object the caller passes).
+
 CPython integers are not constant-time: this module teaches and cross-checks;
 it does not protect production secrets. CTR gives no integrity: use GCM.
 """
@@ -21,12 +26,7 @@ from __future__ import annotations
 
 from .aes import AES, BLOCK_SIZE
 from .encoding import require_bytes, require_int
-from . import aes_fast
-from .fast_paths import use_fast_default
-
-# refkx.fast_paths: USE_FAST = False (or REFKX_READABLE=1 in the environment) selects the
-# readable code below instead of the optimised twin; see docs/performance.md.
-USE_FAST = use_fast_default()
+from . import impl
 
 COUNTER_MODULUS = 1 << (8 * BLOCK_SIZE)   # B.1 with m = 128: the whole block counts
 
@@ -72,17 +72,19 @@ def ctr_encrypt(key_or_cipher, initial_counter_block: bytes, data: bytes) -> byt
     key_or_cipher: a 16/24/32-byte AES key, or an object with encrypt_block()
     (e.g. an existing refkx.aes.AES). initial_counter_block: exactly 16 bytes.
     """
-    fast = USE_FAST and isinstance(key_or_cipher, (bytes, bytearray, memoryview, aes_fast.FastAES))
+    twin = impl.fast("aes")
+    fast = twin is not None and isinstance(key_or_cipher, (bytes, bytearray, memoryview,
+                                                           twin.FastAES))
     cipher = None if fast else _block_cipher(key_or_cipher)
     initial_counter_block = require_bytes("initial_counter_block", initial_counter_block)
     if len(initial_counter_block) != BLOCK_SIZE:
         raise ValueError(f"initial_counter_block must be {BLOCK_SIZE} bytes, "
                          f"not {len(initial_counter_block)}")
     data = require_bytes("data", data)
-    if fast:   # refkx.aes_fast: the whole keystream in one pass (same values as _ctr)
-        if not isinstance(key_or_cipher, aes_fast.FastAES):
-            key_or_cipher = aes_fast.FastAES(key_or_cipher)
-        return aes_fast.ctr_xor(key_or_cipher, initial_counter_block, data)
+    if fast:   # refkx.fast.aes: the whole keystream in one pass (same values as _ctr)
+        if not isinstance(key_or_cipher, twin.FastAES):
+            key_or_cipher = twin.FastAES(key_or_cipher)
+        return twin.ctr_xor(key_or_cipher, initial_counter_block, data)
     return _ctr(cipher, initial_counter_block, data)
 
 

@@ -35,8 +35,10 @@ refkx.dh_groups), or any N in [2 * security strength, len(q)], or "full" (M = q)
 
 Variable names follow SP 800-56A (p, q, g, x, y, z, Z, N, M, c). All exponentiations go
 through `_public_value` (fixed base g), `_shared_value` (variable base) and
-`_in_order_q_subgroup` (y^q), so a faster implementation can replace each in one place. CPython integers are not constant-time:
-this module teaches and cross-checks; it does not protect production secrets.
+`_in_order_q_subgroup` (y^q); each asks refkx.impl at every call whether the optimised twin
+refkx.fast.dh runs instead (a fixed-base table for g^x; the Jacobi symbol for the safe-prime
+subgroup check). CPython integers are not constant-time: this module teaches and
+cross-checks; it does not protect production secrets.
 """
 
 from __future__ import annotations
@@ -49,12 +51,7 @@ from .dh_groups import (FFDHE2048, FFDHE3072, FFDHE4096, FFDHE6144, FFDHE8192, G
                         RFC5114_1024_160, RFC5114_2048_224, RFC5114_2048_256, DHGroup)
 from .encoding import i2osp, os2ip, require_bytes, require_int
 from .errors import InvalidKey
-from . import dh_fast
-from .fast_paths import use_fast_default
-
-# refkx.fast_paths: USE_FAST = False (or REFKX_READABLE=1 in the environment) selects the
-# readable code below instead of the optimised twin; see docs/performance.md.
-USE_FAST = use_fast_default()
+from . import impl
 
 __all__ = [
     "DHGroup", "GROUPS", "DHPrivateKey", "DHPublicKey", "FULL_EXPONENT",
@@ -71,12 +68,14 @@ Rng = Callable[[int], bytes]
 ExponentBits = Union[None, int, str]
 
 
-# --- the exponentiations (one place each, so a fast module can replace them) ---
+# --- the exponentiations (one place each; each asks refkx.impl whether the twin
+# refkx.fast.dh runs instead, at every call) ---
 
 def _public_value(group: DHGroup, x: int) -> int:
     """y = g^x mod p (SP 800-56A §5.6.1.1.4, the step after x = c + 1): fixed base g."""
-    if USE_FAST:   # refkx.dh_fast: a table of g^(d * 2^(6i)) mod p, built per group
-        return dh_fast.fixed_base_pow(group.g, group.p, x, group.exponent_bits)
+    twin = impl.fast("dh")
+    if twin is not None:   # refkx.fast.dh: a table of g^(d * 2^(6i)) mod p, built per group
+        return twin.fixed_base_pow(group.g, group.p, x, group.exponent_bits)
     return pow(group.g, x, group.p)
 
 
@@ -87,8 +86,9 @@ def _shared_value(group: DHGroup, x: int, y: int) -> int:
 
 def _in_order_q_subgroup(group: DHGroup, y: int) -> bool:
     """y^q = 1 (mod p) (SP 800-56A §5.6.2.3.1 step 2)."""
-    if USE_FAST and group.is_safe_prime:  # refkx.dh_fast: Euler's criterion, (y/p) = 1
-        return dh_fast.in_safe_prime_subgroup(y, group.p)
+    twin = impl.fast("dh")
+    if twin is not None and group.is_safe_prime:  # refkx.fast.dh: Euler's criterion, (y/p) = 1
+        return twin.in_safe_prime_subgroup(y, group.p)
     return pow(y, group.q, group.p) == 1
 
 

@@ -8,7 +8,7 @@ Sections implemented:
   §7.1  GCM-AE_K, Algorithm 4 (gcm_ae)
   §7.2  GCM-AD_K, Algorithm 5 (gcm_ad)
   §5.2.1.1  the length limits on IV, P and A (check_lengths)
-and AESGCM, the pyca-shaped class on top (DESIGN.md).
+and AESGCM, the pyca-shaped class on top (the shape of pyca/cryptography's AESGCM).
 
 Names follow the document: H (the hash subkey CIPH_K(0^128)), J_0 (the pre-counter
 block), IV, P, A, C, T, S (the GHASH result), u and v (zero-padding lengths),
@@ -21,7 +21,9 @@ computes any plaintext and raises InvalidTag on a mismatch, releasing nothing.
 
 CPython integers are not constant-time: this module teaches and cross-checks;
 it does not protect production secrets. The readable GHASH does one bit per
-loop iteration; a faster path may be plugged in (see AESGCM._ghash / _gctr).
+loop iteration. AESGCM asks refkx.impl at every call which implementation runs:
+the optimised twin (refkx.fast.gcm, tables and whole-message AES) or the steps
+below (REFKX_READABLE=1 or refkx.impl.use("readable")).
 """
 
 from __future__ import annotations
@@ -31,16 +33,10 @@ import secrets
 from .aes import AES, BLOCK_SIZE
 from .encoding import constant_time_equal, require_bytes, require_int
 from .errors import InvalidTag
-from . import gcm_fast
-from .fast_paths import use_fast_default
-
-# refkx.fast_paths: USE_FAST = False (or REFKX_READABLE=1 in the environment) selects the
-# readable code below instead of the optimised twin; see docs/performance.md.
-# AESGCM objects choose their path when constructed.
-USE_FAST = use_fast_default()
+from . import impl
 
 TAG_SIZE = 16                     # bytes; t = 128 (§5.2.1.2 allows shorter, refkx does not)
-NONCE_SIZE = 12                   # the recommended 96-bit IV (§8.2), the J_0 = IV || 0^31 || 1 path
+NONCE_SIZE = 12                   # the recommended 96-bit IV (§5.2.1.1), the J_0 = IV || 0^31 || 1 path
 R = 0xE1 << 120                   # §6.3: R = 11100001 || 0^120
 BLOCK_MASK = (1 << 128) - 1
 KEY_BITS = (128, 192, 256)
@@ -153,9 +149,11 @@ class AESGCM:
     encrypt(nonce, data, associated_data) -> C || T
     decrypt(nonce, data, associated_data) -> P, or raises InvalidTag
 
-    The bulk work goes through three hooks, so a fast implementation can be
-    swapped in by a subclass or another module without touching the algorithm:
+    The bulk work goes through three hooks, which a subclass may replace:
     `_cipher_class` (the block cipher), `_ghash(H, X)` and `_gctr(encrypt_block, ICB, X)`.
+    While refkx.impl selects the fast "gcm" implementation and no hook is replaced, encrypt and
+    decrypt run refkx.fast.gcm instead (same values), with its per-key tables built on first
+    use and kept on the object for that twin.
     """
 
     _cipher_class = AES
@@ -166,10 +164,20 @@ class AESGCM:
         key = require_bytes("key", key)
         if 8 * len(key) not in KEY_BITS:
             raise ValueError(f"AESGCM key must be 16, 24 or 32 bytes, not {len(key)}")
+        self._key = key
         self._cipher = self._cipher_class(key)
         self._H = self._cipher.encrypt_block(bytes(BLOCK_SIZE))   # §7.1 step 1: H = CIPH_K(0^128)
-        # The optimised twin (refkx.gcm_fast) computes the same GCM-AE/GCM-AD; see USE_FAST.
-        self._fast = gcm_fast.FastGCM(key) if USE_FAST and self._cipher_class is AES else None
+        self._fast = None          # (twin module, its per-key state), built on first fast call
+
+    def _fast_core(self):
+        """The fast twin's per-key state if refkx.impl selects it now, else None (readable)."""
+        twin = impl.fast("gcm")
+        if (twin is None or self._cipher_class is not AES
+                or self._ghash is not ghash or self._gctr is not gctr):
+            return None
+        if self._fast is None or self._fast[0] is not twin:
+            self._fast = (twin, twin.FastGCM(self._key))
+        return self._fast[1]
 
     @staticmethod
     def generate_key(bit_length: int) -> bytes:
@@ -194,8 +202,9 @@ class AESGCM:
         """§7.1 Algorithm 4 GCM-AE_K(IV, P, A); returns C || T (T is 16 bytes)."""
         IV, P, A = self._inputs(nonce, data, associated_data)
         check_lengths(len(IV), len(P), len(A))                     # §7.1 "Prerequisites"
-        if self._fast is not None and self._ghash is ghash and self._gctr is gctr:
-            return self._fast.encrypt(IV, P, A)                    # hooks not replaced
+        fast = self._fast_core()
+        if fast is not None:
+            return fast.encrypt(IV, P, A)                          # refkx.fast.gcm, same values
         J_0 = _j0(self._ghash, self._H, IV)                        # step 2
         C = self._gctr(self._cipher.encrypt_block, inc_32(J_0), P)  # step 3: C = GCTR(inc_32(J_0), P)
         return C + self._tag(J_0, A, C)                            # steps 4-7
@@ -213,8 +222,9 @@ class AESGCM:
         if len(data) < TAG_SIZE:
             raise InvalidTag()
         C, T = data[:-TAG_SIZE], data[-TAG_SIZE:]                 # step 1: len(T) = t = 128
-        if self._fast is not None and self._ghash is ghash and self._gctr is gctr:
-            return self._fast.decrypt(IV, C, T, A)                 # hooks not replaced
+        fast = self._fast_core()
+        if fast is not None:
+            return fast.decrypt(IV, C, T, A)                       # refkx.fast.gcm, same values
         J_0 = _j0(self._ghash, self._H, IV)                        # step 3
         # Steps 5-8 come before step 4 here, so that no plaintext exists when the tag is wrong.
         if not constant_time_equal(self._tag(J_0, A, C), T):      # steps 5-8: compare T' with T

@@ -115,8 +115,8 @@ def ladder(k: int, u: int, p: int, a24: int, bits: int,
 def require_key_bytes(name: str, value: object, size: int) -> bytes:
     """bytes(value) if it is bytes-like of `size` bytes.
 
-    Not bytes-like: TypeError. Wrong length: InvalidKey (a ValueError, per
-    DESIGN.md "keys and public values that fail validation") with the precise
+    Not bytes-like: TypeError. Wrong length: InvalidKey (a ValueError: refkx's
+    error for keys and public values that fail validation) with the precise
     length in the message; a length is no secret.
     """
     data = require_bytes(name, value)
@@ -173,6 +173,11 @@ class MontgomeryPublicKey:
         """The encoded u-coordinate, exactly as received or computed."""
         return self._u
 
+    def public_bytes(self, encoding, format) -> bytes:
+        """pyca's public_bytes: SubjectPublicKeyInfo (RFC 8410) in PEM/DER, or Raw/Raw."""
+        from . import serialization   # the key-file layer sits below this one
+        return serialization.public_bytes(self, encoding, format)
+
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
@@ -219,6 +224,11 @@ class MontgomeryPrivateKey:
     def private_bytes_raw(self) -> bytes:
         """The private bytes as given (clamping happens inside X25519 / X448)."""
         return self._k
+
+    def private_bytes(self, encoding, format, encryption_algorithm=None) -> bytes:
+        """pyca's private_bytes: PKCS #8 (RFC 8410 §7) in PEM/DER, or Raw/Raw."""
+        from . import serialization
+        return serialization.private_bytes(self, encoding, format, encryption_algorithm)
 
     def public_key(self) -> MontgomeryPublicKey:
         """§6.1: K_A = X25519(a, 9); §6.2: K_A = X448(a, 5). Computed once."""

@@ -21,12 +21,13 @@ mentions in passing:
 `crt_exponentiation` is the bare §5.1.2 step 2.b computation; benchmarks time it
 to show the cost of the two countermeasures.
 
-Fast path: while `USE_FAST` is true (the default, see refkx.fast_paths; the
-environment variable REFKX_READABLE=1 turns it off), RSADP and RSASP1 call the
-optimised twin `refkx.rsa_fast.private_operation_fresh_r` instead, which
-computes the same values, still with a fresh r per operation, but finds r^e and
-r^-1 modulo p and q (half-size numbers) and joins them with Garner's formula. Set `refkx.rsa_primitives.USE_FAST = False` to step through
-the readable `private_operation` below.
+RSADP and RSASP1 ask refkx.impl at every call which implementation runs.
+While the fast "rsa" implementation is selected (the default) they call the
+optimised twin `refkx.fast.rsa.private_operation_fresh_r`, which computes the
+same values, still with a fresh r per operation, but finds r^e and r^-1 modulo
+p and q (half-size numbers) and joins them with Garner's formula. With
+REFKX_READABLE=1 or refkx.impl.use("readable") the readable
+`private_operation` below runs.
 
 CPython integers are not constant-time: this module teaches and cross-checks;
 it does not protect production secrets.
@@ -38,10 +39,9 @@ import math
 import secrets
 from typing import Protocol
 
+from . import impl
 from .encoding import require_int
-from .fast_paths import use_fast_default
-
-USE_FAST = use_fast_default()
+from .errors import RefkxError
 
 
 class RSAPublicNumbers(Protocol):
@@ -119,11 +119,11 @@ def rsavp1(public_key: RSAPublicNumbers, s: int) -> int:
 
 
 def _private(key: RSAPrivateNumbers, x: int) -> int:
-    """The one place that picks the private-operation path (readable or refkx.rsa_fast)."""
-    if USE_FAST:
-        # A fresh r per operation (issue 5), with r^e and r^-1 computed mod p and q.
-        from .rsa_fast import private_operation_fresh_r  # rsa_fast imports this module
-        return private_operation_fresh_r(key, x)
+    """The one place that picks the private-operation path (refkx.impl: readable or fast)."""
+    twin = impl.fast("rsa")
+    if twin is not None:
+        # A fresh r per operation, with r^e and r^-1 computed mod p and q.
+        return twin.private_operation_fresh_r(key, x)
     return private_operation(key, x)
 
 
@@ -138,7 +138,7 @@ def crt_exponentiation(p: int, q: int, dP: int, dQ: int, qInv: int, x: int) -> i
     return m_2 + q * h
 
 
-class FaultDetected(RuntimeError):
+class FaultDetected(RefkxError, RuntimeError):
     """The private-key result failed its check; nothing was released.
 
     Happens only if the computation was corrupted (a hardware fault, a fault

@@ -17,9 +17,8 @@ teaches and cross-checks; it does not protect production secrets.
 
 from __future__ import annotations
 
-from . import x25519_fast
+from . import impl
 from .encoding import int_to_le, le_to_int, require_int
-from .fast_paths import use_fast_default
 from .montgomery import MontgomeryPrivateKey, MontgomeryPublicKey, ladder, require_key_bytes, trace_ladder
 
 __all__ = ["X25519PrivateKey", "X25519PublicKey", "x25519", "decode_scalar", "decode_u_coordinate",
@@ -92,18 +91,17 @@ def x25519(k: bytes, u: bytes) -> bytes:
 
 
 # The one internal function through which the key classes do their scalar
-# multiplication: the optimised twin refkx.x25519_fast by default (tested for
-# equality against `x25519`, which stays the reference). USE_FAST = False (or
-# REFKX_READABLE=1 in the environment, see refkx.fast_paths) makes the key classes
-# use the reference `x25519` above; see docs/performance.md.
-USE_FAST = use_fast_default()
+# multiplication. It asks refkx.impl at every call: the optimised twin
+# refkx.fast.x25519 (a leaner ladder, and a fixed-base Edwards25519 table for
+# u = 9) while the fast implementation is selected (the default), else the
+# reference `x25519` above (REFKX_READABLE=1 or refkx.impl.use("readable")).
 
 
 def _scalar_mult(k: bytes, u: bytes) -> bytes:
-    """X25519(k, u) for the key classes: refkx.x25519_fast (a leaner ladder, and a fixed-base
-    Edwards25519 table for u = 9) when USE_FAST, else the reference `x25519` above."""
-    if USE_FAST:
-        return x25519_fast.x25519(k, u)
+    """X25519(k, u) for the key classes: refkx.fast.x25519 or the readable `x25519`."""
+    twin = impl.fast("x25519")
+    if twin is not None:
+        return twin.x25519(k, u)
     return x25519(k, u)
 
 

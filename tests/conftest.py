@@ -1,9 +1,12 @@
-"""Shared pytest configuration: the `slow` marker and hypothesis profiles."""
+"""Shared pytest configuration: the `slow` marker, hypothesis profiles, and the
+`implementation` fixture that runs a test under each of refkx.impl.IMPLEMENTATIONS."""
 
 import os
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from refkx import impl
 
 # CI runs a modest number of examples per property; `HYPOTHESIS_PROFILE=thorough` runs more.
 settings.register_profile("ci", max_examples=50, deadline=None,
@@ -25,3 +28,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip_slow)
+
+
+@pytest.fixture(params=impl.IMPLEMENTATIONS)
+def implementation(request):
+    """Run the test under `refkx.impl.using(mode)` for mode "readable" and "fast" (the mode is
+    the fixture's value). Vector tests parametrise it per case (tests/kat_params.py)."""
+    with impl.using(request.param):
+        yield request.param

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from refkx import aes
 from refkx.aes import AES, INV_SBOX, RCON, SBOX, key_expansion, trace_cipher
 from refkx.kat.parsers import parse_key_value_blocks, unhex
-from kat_params import kat_params
+from kat_params import kat_parametrize
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "aes"
 KEY_SIZES = [16, 24, 32]
@@ -16,8 +16,8 @@ KEY_SIZES = [16, 24, 32]
 
 # --- against published vectors (FIPS 197 A/B/C and tables, CAVP AESAVS ECB, SP 800-38A F.5) ---
 
-@pytest.mark.parametrize("case", kat_params("aes"))
-def test_published_vector(case):
+@kat_parametrize("aes")
+def test_published_vector(case, implementation):
     case.run()
 
 

@@ -1,4 +1,4 @@
-"""refkx.bench: the arithmetic on synthetic timings, then a smoke run (no time assertions)."""
+"""refkx.tools.bench: the arithmetic on synthetic timings, then a smoke run (no time assertions)."""
 
 import json
 import math
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from refkx import bench
-from refkx.bench import (LinearFit, Stats, break_even_bytes, bulk_cost, fit_aead, fit_linear,
+from refkx.tools import bench
+from refkx.tools.bench import (LinearFit, Stats, break_even_bytes, bulk_cost, fit_aead, fit_linear,
                          fit_power, format_bytes, format_rate, format_ratio, format_seconds,
                          format_table, measure, parse_size, parse_sizes, quantile,
                          session_cost, summarize)
@@ -315,15 +315,14 @@ def test_bench_aead_smoke_json(tmp_path):
 
 
 def test_bench_readable_paths_smoke(tmp_path):
-    pytest.importorskip("refkx.fast_paths")
     out = tmp_path / "r.json"
     result = _run("--quick", "--repeat", "1", "--sections", "aead", "--sizes", "64,1K",
                   "--readable", "--json", str(out))
     assert result.returncode == 0, result.stderr
-    assert "readable modules only" in result.stdout
+    assert "implementation: readable" in result.stdout
     data = json.loads(out.read_text())
     assert data["config"]["readable"] is True
-    assert not any(data["environment"]["fast_paths"].values())
+    assert set(data["environment"]["refkx_implementation"].values()) == {"readable"}
 
 
 def test_bench_kem_and_break_even_smoke():
@@ -368,7 +367,7 @@ def test_bench_plot_without_matplotlib_says_so(tmp_path):
 
 
 def test_compare_without_cryptography_says_so(monkeypatch, capsys):
-    from refkx import cli
+    from refkx.tools import cli
     monkeypatch.setattr(bench, "native_available", lambda: False)
     assert cli.main(["bench", "--compare", "--quick"]) == 1
     assert "needs the `cryptography` package" in capsys.readouterr().err

@@ -12,7 +12,7 @@ from refkx import dh
 from refkx.dh import (FFDHE2048, GROUPS, MODP1536, MODP2048, RFC5114_1024_160,
                       RFC5114_2048_224, DHGroup, DHPrivateKey, DHPublicKey)
 from refkx.errors import InvalidKey
-from kat_params import kat_params
+from kat_params import kat_parametrize
 
 SMALL_GROUPS = [RFC5114_1024_160, MODP1536, FFDHE2048, RFC5114_2048_224]
 TOY = DHGroup("toy", 31, 2, 5)   # p - 1 = 2 * 3 * 5: elements of order 2, 3, 5, 6, ...
@@ -20,8 +20,8 @@ TOY = DHGroup("toy", 31, 2, 5)   # p - 1 = 2 * 3 * 5: elements of order 2, 3, 5,
 
 # --- against published vectors (RFC 5114 App. A, NIST CAVP KAS FFC, RFC 3526/7919) ---
 
-@pytest.mark.parametrize("case", kat_params("dh"))
-def test_published_vector(case):
+@kat_parametrize("dh")
+def test_published_vector(case, implementation):
     case.run()
 
 

@@ -12,7 +12,8 @@ from refkx.hpke import (AEAD_AES_128_GCM, AEAD_AES_256_GCM, AEAD_EXPORT_ONLY,
                         KEM_DHKEM_X448_HKDF_SHA512 as X448_KEM,
                         MessageLimitReachedError, Suite)
 from refkx.kat.hpke import AEAD_NAMES, KDF_NAMES, KEM_NAMES
-from kat_params import kat_params
+from refkx.impl import IMPLEMENTATIONS
+from kat_params import kat_params, kat_parametrize
 
 KEM_IDS = [X25519_KEM, X448_KEM]
 KDF_IDS = [KDF_HKDF_SHA256, KDF_HKDF_SHA384, KDF_HKDF_SHA512]
@@ -73,14 +74,17 @@ def setup_pair(mode, suite=BASE, info=INFO):
 
 # --- against published vectors (RFC 9180 Appendix A, CFRG test-vectors.json) ---
 
-@pytest.mark.parametrize("case", kat_params("hpke"))
-def test_published_vector(case):
+@kat_parametrize("hpke")
+def test_published_vector(case, implementation):
     case.run()
 
 
 def test_vector_selection_is_complete():
-    # 2 KEMs x 2 KDFs (the file has no HKDF-SHA384 vectors for these KEMs) x 3 AEADs x 4 modes.
-    assert len(kat_params("hpke")) == 48
+    # 2 KEMs x 2 KDFs (the file has no HKDF-SHA384 vectors for these KEMs) x 3 AEADs x 4 modes,
+    # plus the 3 ML-KEM suites of draft-ietf-hpke-pq (also in tests/test_hpke_mlkem.py).
+    params = kat_params("hpke")
+    assert len([p for p in params if "rfc9180-" in p.id]) == 48 * len(IMPLEMENTATIONS)
+    assert len(params) == (48 + 3) * len(IMPLEMENTATIONS)
 
 
 def test_suite_ids_and_labels():

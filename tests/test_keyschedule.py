@@ -1,19 +1,19 @@
-"""refkx.keyschedule: RFC 8448 §3 vectors, then API checks and properties."""
+"""refkx.tls.keyschedule: RFC 8448 §3 vectors, then API checks and properties."""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from refkx import hkdf
-from refkx import keyschedule as ks
+from refkx.tls import keyschedule as ks
 from refkx.kat.tls13 import trace
-from kat_params import kat_params
+from kat_params import kat_parametrize
 
 
 # -- against published vectors (RFC 8448 §3; the same cases as `python -m refkx vectors`) --
 
-@pytest.mark.parametrize("case", kat_params("tls13"))
-def test_published_vector(case):
+@kat_parametrize("tls13")
+def test_published_vector(case, implementation):
     case.run()
 
 

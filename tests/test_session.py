@@ -1,4 +1,4 @@
-"""refkx.session and refkx.record: handshakes over every KEM, man in the middle, tampering,
+"""refkx.session and refkx.tls.record: handshakes over every KEM, man in the middle, tampering,
 replay, reordering, truncation, random input, key update, close, forward secrecy."""
 
 import copy
@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from refkx import keyschedule as ks
+from refkx.tls import keyschedule as ks
 from refkx import rsa
 from refkx.errors import HandshakeError, RefkxError
 from refkx.kem import KEMS
-from refkx.record import (CONTENT_ALERT, CONTENT_APPLICATION_DATA, CONTENT_HANDSHAKE, MAX_PLAINTEXT,
+from refkx.tls.record import (CONTENT_ALERT, CONTENT_APPLICATION_DATA, CONTENT_HANDSHAKE, MAX_PLAINTEXT,
                           TLS_AES_128_GCM_SHA256, RecordError, RecordProtection, record_header)
 from refkx.session import (FINISHED, KEY_UPDATE, Client, KeyUpdateRequired, Server, State,
                            decrypt_recorded, fingerprint, handshake_message, parse_hello,

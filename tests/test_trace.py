@@ -1,4 +1,4 @@
-"""refkx.trace: the printed intermediates against the published ones.
+"""refkx.tools.trace: the printed intermediates against the published ones.
 
 FIPS 197 Appendix B (vectors/aes/), McGrew-Viega Appendix B (vectors/gcm/), RFC 7748
 §5.2 (vectors/rfc7748/), RSA Laboratories' oaep-int.txt and pss-int.txt (vectors/rsa/),
@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from refkx import trace
+from refkx.tools import trace
 from refkx.kat import vector_path
 
 

@@ -41,17 +41,17 @@ def _runs_under(case, mode: str) -> bool:
 
 
 def _params():
-    for case in CASES:
-        for mode in impl.IMPLEMENTATIONS:
+    for mode in impl.IMPLEMENTATIONS:
+        for case in CASES:
             if _runs_under(case, mode):
-                yield pytest.param(case, mode, id=f"{case.id}-{mode}",
+                yield pytest.param(case, mode, id=f"{mode}-{case.id}",
                                    marks=[pytest.mark.slow] if case.slow else [])
 
 
-@pytest.mark.parametrize(("case", "mode"), list(_params()))
-def test_wycheproof(case, mode):
-    with impl.using(mode):
-        case.run()
+@pytest.mark.parametrize(("case", "implementation"), list(_params()), indirect=["implementation"])
+def test_wycheproof(case, implementation):
+    """`implementation` (tests/conftest.py) runs the case under refkx.impl.using(mode)."""
+    case.run()
 
 
 def test_every_test_of_every_file_is_a_case():

@@ -30,7 +30,9 @@ PROGRESS_EVERY = 100_000
 
 
 def _function(module) -> Callable[[bytes, bytes], bytes]:
-    return module.x25519 if module is x25519_module else module.x448
+    """The curve's function as the key classes run it: through the module's `_scalar_mult`,
+    which asks refkx.impl at each call (the readable `x25519`/`x448`, or a fast twin)."""
+    return lambda k, u: module._scalar_mult(k, u)
 
 
 def iterate(function: Callable[[bytes, bytes], bytes], start: bytes, iterations: int,

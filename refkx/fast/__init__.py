@@ -1,0 +1,7 @@
+"""The optimised twins: one module per readable module that has one (aes, gcm, x25519, dh, rsa, mlkem).
+
+Each twin computes exactly what its readable module computes, faster on CPython, and imports
+its constants and helpers from that readable module (never the reverse). Nothing imports these
+modules directly except the registry: refkx.impl.fast("gcm") loads refkx.fast.gcm while the
+fast implementation is selected. See docs/performance.md for the ideas and the numbers.
+"""
