@@ -212,7 +212,7 @@ class RSAOAEPKEM(KEM):
         # the remedy is to start over.
         for attempt in range(KEYGEN_ATTEMPTS):
             try:
-                private_key = rsa.generate_private_key(self.bits, rng=rng)
+                private_key = rsa.generate_private_key(key_size=self.bits, rng=rng)
                 break
             except RuntimeError:
                 if attempt == KEYGEN_ATTEMPTS - 1:

@@ -461,7 +461,7 @@ def fresh_session_lines(kem: str = "x25519") -> list[str]:
         client, server = session.Client(kem=kem), session.Server(kems=[kem])
         mode = "anonymous"
     else:   # RSA key transport encrypts to the server's key: make one and pin it
-        identity = rsa.generate_private_key(mechanism.bits)
+        identity = rsa.generate_private_key(key_size=mechanism.bits)
         client = session.Client(kem=kem, server_key=identity.public_key())
         server = session.Server(identity=identity, kems=[kem])
         mode = f"RSA-{mechanism.bits} server key"

@@ -89,7 +89,7 @@ def run(story: Narrator, full: bool = False) -> Outcome:
     if full:
         story.point("(--full: this lesson has one size)")
     story.step(f"The server's long-term identity (RSA-{IDENTITY_BITS}, fresh)")
-    identity = generate_private_key(IDENTITY_BITS)
+    identity = generate_private_key(key_size=IDENTITY_BITS)
     recordings = {}
     for kem_name in (TRANSPORT, EPHEMERAL):
         story.step(f"Eve records a session that uses {kem_name}")

@@ -96,8 +96,8 @@ def run(story: Narrator, full: bool = False) -> Outcome:
 
     story.part("refkx with the server's key pinned: the server signs the transcript")
     story.step(f"Key pairs for the server and for Mallory (RSA-{IDENTITY_BITS}, fresh)")
-    identity = generate_private_key(IDENTITY_BITS)
-    mallory_key = generate_private_key(IDENTITY_BITS)
+    identity = generate_private_key(key_size=IDENTITY_BITS)
+    mallory_key = generate_private_key(key_size=IDENTITY_BITS)
     story.value("pinned fingerprint", session.fingerprint(identity.public_key()))
     story.step("Mallory tries again")
     results = against_pinned(identity, mallory_key)
