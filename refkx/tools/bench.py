@@ -440,7 +440,7 @@ class PureOps:
     def rsa_generate(self, bits: int):
         from .. import rsa
         # keys below 2048 bits only for the testing knob --rsa-bits (smoke tests)
-        return rsa.generate_private_key(bits, _allow_weak=bits < 2048)
+        return rsa.generate_private_key(key_size=bits, _allow_weak=bits < 2048)
 
     def rsa_ops(self, key):
         """(sign, verify) callables with RSASSA-PSS/SHA-256."""

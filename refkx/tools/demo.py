@@ -161,7 +161,7 @@ def make_identity(story: Story, who: str = "the server", bits: int = 2048):
     story.say(f"     generating {who}'s RSA-{bits} key pair (pure-Python prime search, fresh "
               "every run) ...")
     started = time.perf_counter()
-    key = generate_private_key(bits)
+    key = generate_private_key(key_size=bits)
     story.say(f"     done in {seconds(time.perf_counter() - started)}")
     return key
 

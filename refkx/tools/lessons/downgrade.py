@@ -304,7 +304,7 @@ def run(story: Narrator, full: bool = False) -> Outcome:
     q_bits = FULL_Q_BITS if full else DEFAULT_Q_BITS
     story.title("downgrade: the man in the middle edits the offer")
     story.step("The server's RSA-2048 signing key (fresh)")
-    identity = generate_private_key(2048)
+    identity = generate_private_key(key_size=2048)
 
     story.part("The weak handshake: the server signs its choice, not the client's offer")
     story.step(f"Without Mallory: client and server both offer {STRONG} and {EXPORT}")
