@@ -29,7 +29,7 @@ def rsa_key(bits=2048):
 
 @lru_cache(maxsize=None)
 def attacker_key():
-    return rsa.generate_private_key(2048)
+    return rsa.generate_private_key(key_size=2048)
 
 
 SLOW_KEMS = {"ffdhe6144", "ffdhe8192", "modp6144", "modp8192", "rsa4096-oaep"}

@@ -145,9 +145,14 @@ def how_they_agree(kem_name: str) -> list[str]:
     if kem_name.startswith("rsa"):
         return ["The server decrypted, with its private key, the secret the client had encrypted",
                 "to the public key: key transport, not key agreement."]
-    if "mlkem" in kem_name:
-        return ["The server encapsulated a fresh secret to the client's ML-KEM key (and, in the",
-                "hybrid, ran X25519 too); the client decapsulated it with its private key."]
+    if kem_name.startswith("mlkem"):
+        return ["The server encapsulated: it picked a random m, derived K from it and sent c, an",
+                "encryption of m under the client's ML-KEM key (FIPS 203 Algorithm 17). The client",
+                "decrypted m from c, derived the same K, and re-encrypted to check c (Algorithm 18)."]
+    if kem_name == "x25519mlkem768":
+        return ["Two mechanisms side by side: ML-KEM-768 (the server encapsulated to the client's",
+                "key, the client decapsulated) and X25519 (both computed X25519(a*b, base)). The",
+                "shared secret is the ML-KEM secret followed by the X25519 one: both must break."]
     return ["The client computed (g^y)^x mod p, the server (g^x)^y mod p: both are g^(x*y) mod p,",
             "which an eavesdropper who sees only g^x and g^y cannot compute."]
 
@@ -156,7 +161,7 @@ def make_identity(story: Story, who: str = "the server", bits: int = 2048):
     story.say(f"     generating {who}'s RSA-{bits} key pair (pure-Python prime search, fresh "
               "every run) ...")
     started = time.perf_counter()
-    key = generate_private_key(bits)
+    key = generate_private_key(key_size=bits)
     story.say(f"     done in {seconds(time.perf_counter() - started)}")
     return key
 

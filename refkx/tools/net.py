@@ -174,10 +174,7 @@ def log(text: str, stream=None) -> None:
 # -- the server's identity ----------------------------------------------------------------
 def _new_rsa_key(bits: int = IDENTITY_BITS):
     from .. import rsa
-    try:
-        return rsa.generate_private_key(public_exponent=65537, key_size=bits)
-    except TypeError:                        # the older (bits, public_exponent) signature
-        return rsa.generate_private_key(bits)
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
 def self_signed_identity(hostname: str = "localhost"):

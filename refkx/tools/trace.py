@@ -15,6 +15,9 @@ Topics and the documents whose intermediate values they reproduce:
            RFC 8448 §3 (on RFC 8448's inputs by default, or a fresh refkx session).
 - mlkem    FIPS 203 Algorithms 13-18: every intermediate of KeyGen, Encaps and Decaps
            (refkx/tools/trace_mlkem.py); --reject takes the implicit-rejection path.
+- x509     RFC 5280 §4.1: a certificate FILE (PEM or DER; --pem reads stdin) as its DER
+           tree with offsets, tags and meanings, then the signature check of RFC 8017
+           §8.2.2 step by step (refkx/tools/trace_x509.py; --issuer FILE for the key).
 
 Each topic has a `*_lines(...)` function returning the text as a list of lines, so
 tests compare the output with the published values. The computation itself is done
@@ -33,7 +36,7 @@ import json
 import re
 import sys
 
-TOPICS = ("aes", "gcm", "x25519", "dh", "rsa-oaep", "rsa-pss", "session", "mlkem")
+TOPICS = ("aes", "gcm", "x25519", "dh", "rsa-oaep", "rsa-pss", "session", "mlkem", "x509")
 
 # FIPS 197 Appendix B's example
 FIPS197_B_KEY = bytes.fromhex("2b7e151628aed2a6abf7158809cf4f3c")
@@ -572,6 +575,11 @@ def add_arguments(parser) -> None:
                         help="mlkem: change the ciphertext, show the implicit rejection")
     parser.add_argument("--full", action="store_true",
                         help="mlkem: every coefficient and byte, not shortened")
+    parser.add_argument("file", nargs="?", default=None,
+                        help="x509: the certificate, PEM or DER (default: a PKITS CA)")
+    parser.add_argument("--issuer", help="x509: the issuer's certificate (PEM or DER)")
+    parser.add_argument("--pem", action="store_true",
+                        help="x509: read a PEM certificate from standard input")
 
 
 def run_trace(args) -> int:
@@ -580,14 +588,20 @@ def run_trace(args) -> int:
     Traces always run the readable code (refkx.impl "readable"), the code they show."""
     from .. import impl
 
+    if args.topic != "x509" and getattr(args, "file", None) is not None:
+        print(f"trace {args.topic}: takes no FILE argument", file=sys.stderr)
+        return 2
     try:
         with impl.using(impl.READABLE):
             lines = _lines_for(args)
     except (ValueError, TypeError, KeyError) as exc:
         print(f"trace {args.topic}: {exc}", file=sys.stderr)
         return 2
+    status = 0
+    if isinstance(lines, tuple):          # (lines, exit status): x509's signature verdict
+        lines, status = lines
     print("\n".join(lines))
-    return 0
+    return status
 
 
 def _lines_for(args) -> list[str]:
@@ -628,4 +642,7 @@ def _lines_for(args) -> list[str]:
         from .trace_mlkem import mlkem_lines
         return mlkem_lines(args.set, _hex_arg(args.d, "d"), _hex_arg(args.z, "z"),
                            _hex_arg(args.m, "m"), reject=args.reject, full=args.full)
+    if topic == "x509":
+        from .trace_x509 import x509_lines
+        return x509_lines(args.file, args.issuer, pem_stdin=args.pem)
     raise ValueError(f"unknown topic {topic!r}")
