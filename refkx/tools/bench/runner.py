@@ -1,0 +1,291 @@
+"""The benchmark run: Bench measures what a Config asks for into a JSON-ready dict."""
+
+from __future__ import annotations
+
+import secrets
+import statistics
+import time
+from typing import Callable
+
+from .config import (AEAD_CIPHERS, AEAD_SIZES, AMORTIZATION_SIZES, BREAK_EVEN_CIPHER,
+                     FFDH_GROUPS, QUICK_FFDH_GROUPS, QUICK_KEMS, RSA_BITS, SCHEMA, Config)
+from .environment import environment
+from .model import RECORD_SIZE, LinearFit, break_even_bytes, fit_aead, fit_power, session_cost
+from .operations import PURE, NativeOps, PureOps, native_available, refkx_key_from_native
+from .render import format_bytes
+from .stats import Stats, measure
+
+
+class Bench:
+    """Runs the measurements for one Config; results are a JSON-ready dict."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.impls = [PureOps()]
+        if config.compare:
+            self.impls.append(NativeOps())
+        self.results: dict = {"schema": SCHEMA, "environment": environment(config.compare),
+                              "config": {"quick": config.quick, "compare": config.compare,
+                                         "sections": list(config.sections),
+                                         "kems": config.kems, "sizes": config.sizes,
+                                         "repeat": config.repeat, "readable": config.readable,
+                                         "record_size": RECORD_SIZE,
+                                         "break_even_cipher": BREAK_EVEN_CIPHER},
+                              "kems": [], "sessions": [], "aead": [], "aead_fits": [],
+                              "break_even": [], "amortization": [], "scaling": [],
+                              "scaling_fits": [], "ratios": [], "notes": []}
+        self._rsa_keys: dict[tuple[str, int], object] = {}
+        self._started = time.perf_counter()
+
+    # -- plumbing --
+    def progress(self, text: str) -> None:
+        stream = self.config.progress
+        if stream is not None:
+            elapsed = time.perf_counter() - self._started
+            print(f"[bench {elapsed:6.1f} s] {text}", file=stream, flush=True)
+
+    def note(self, text: str) -> None:
+        self.results["notes"].append(text)
+        self.progress("note: " + text)
+
+    def time(self, label: str, fn: Callable[[], object], **kw) -> Stats:
+        self.progress(label)
+        kw.setdefault("repeat", self.config.samples)
+        kw.setdefault("max_time", self.config.max_time)
+        kw.setdefault("min_sample_time", self.config.min_sample_time)
+        return measure(fn, **kw)
+
+    def kem_names(self) -> list[str]:
+        from ...kem import KEMS
+        if self.config.kems:
+            unknown = [k for k in self.config.kems if k not in KEMS]
+            if unknown:
+                raise ValueError(f"unknown KEM(s) {', '.join(unknown)}; choose from "
+                                 f"{', '.join(KEMS)}")
+            return list(self.config.kems)
+        if self.config.quick:
+            return [k for k in QUICK_KEMS if k in KEMS]
+        return list(KEMS)
+
+    def rsa_key(self, ops, bits: int, timed: bool = False):
+        """An RSA key of `bits` for `ops`, generated once; quick refkx runs borrow OpenSSL's."""
+        cache_key = (ops.impl, bits)
+        if cache_key not in self._rsa_keys:
+            if ops.impl == PURE and bits > 2048 and self.config.quick and native_available():
+                self.progress(f"refkx RSA-{bits}: key from OpenSSL (keygen not timed in --quick)")
+                self._rsa_keys[cache_key] = refkx_key_from_native(NativeOps().rsa_generate(bits))
+            else:
+                self.progress(f"{ops.impl} RSA-{bits}: generating a key")
+                self._rsa_keys[cache_key] = ops.rsa_generate(bits)
+        return self._rsa_keys[cache_key]
+
+    # -- sections --
+    def run(self) -> dict:
+        """Every configured section, under refkx.impl "readable" when config.readable."""
+        from ... import impl
+
+        if not self.config.readable:
+            return self._run()
+        with impl.using(impl.READABLE):   # the readable modules, as a learner steps through them
+            self.results["environment"]["refkx_implementation"] = impl.active()
+            return self._run()
+
+    def _run(self) -> dict:
+        sections = self.config.sections
+        if "kem" in sections or "session" in sections:
+            self.bench_kems()
+        if "session" in sections:
+            self.bench_sessions()
+        if "aead" in sections:
+            self.bench_aead()
+        if "aead" in sections and "kem" in sections:
+            self.compute_break_even()
+        if "scaling" in sections:
+            self.bench_scaling()
+        if self.config.compare:
+            self.compute_ratios()
+        self.results["elapsed_s"] = time.perf_counter() - self._started
+        return self.results
+
+    def bench_kems(self) -> None:
+        for name in self.kem_names():
+            for ops in self.impls:
+                try:
+                    keygen, encapsulate, decapsulate, static = ops.kem(name)
+                except (ImportError, KeyError, ValueError, NotImplementedError) as exc:
+                    self.note(f"{ops.impl} {name}: not measured ({type(exc).__name__}: {exc})")
+                    continue
+                row = {"impl": ops.impl, "kem": name, "static_key": static}
+                row["keygen"] = self.time(f"{ops.impl} {name} keygen", keygen).to_json()
+                row["encapsulate"] = self.time(f"{ops.impl} {name} encapsulate",
+                                               encapsulate).to_json()
+                row["decapsulate"] = self.time(f"{ops.impl} {name} decapsulate",
+                                               decapsulate).to_json()
+                # A static (long-term) key is generated once, not per handshake.
+                row["handshake_s"] = (row["encapsulate"]["median_s"] + row["decapsulate"]["median_s"]
+                                      + (0.0 if static else row["keygen"]["median_s"]))
+                self.results["kems"].append(row)
+
+    def bench_sessions(self) -> None:
+        """Whole handshakes (both parties, in process). The asymmetric share comes from the
+        session's own `timings` (seconds inside KEM and RSA sign/verify calls)."""
+        try:
+            from ... import session
+            from ...kem import KEMS
+        except ImportError as exc:
+            self.note(f"session handshake not measured: {exc}")
+            return
+        identity = self.rsa_key(PureOps(), 2048)
+        public = identity.public_key()
+        for name in self.kem_names():
+            modes = ("anonymous", "rsa2048")
+            kem = KEMS[name]
+            if not getattr(kem, "forward_secrecy", True):
+                if getattr(kem, "bits", 2048) != 2048:
+                    self.note(f"session {name}: not measured (needs a {kem.bits}-bit identity)")
+                    continue
+                modes = ("rsa2048",)          # key transport needs the server's key
+            for mode in modes:
+                shares: list[float] = []
+
+                def handshake(name=name, mode=mode, shares=shares):
+                    if mode == "anonymous":
+                        client, server = session.Client(kem=name), session.Server(kems=[name])
+                    else:
+                        client = session.Client(kem=name, server_key=public)
+                        server = session.Server(identity=identity, kems=[name])
+                    server.complete(client.finish(server.respond(client.hello())))
+                    timings = [getattr(p, "timings", None) for p in (client, server)]
+                    if all(timings):
+                        total = sum(t["handshake"] for t in timings)
+                        if total > 0:
+                            shares.append(sum(t["asymmetric"] for t in timings) / total)
+                try:
+                    stats = self.time(f"refkx session {name} {mode}", handshake)
+                except Exception as exc:  # a KEM the session does not offer
+                    self.note(f"session {name} {mode}: not measured ({type(exc).__name__}: {exc})")
+                    continue
+                share = statistics.median(shares) if shares else 0.0
+                self.results["sessions"].append({
+                    "impl": PURE, "kem": name, "mode": mode, "handshake": stats.to_json(),
+                    "asymmetric_s": share * stats.median, "asymmetric_share": share})
+
+    def aead_sizes(self, ops) -> list[int]:
+        if self.config.sizes:
+            return list(self.config.sizes)
+        if ops.impl == PURE and self.config.quick:
+            return [s for s in AEAD_SIZES if s <= 16 * 1024]   # 1 MiB takes seconds in Python
+        return list(AEAD_SIZES)
+
+    def bench_aead(self) -> None:
+        for ops in self.impls:
+            for cipher, key_size in AEAD_CIPHERS:
+                try:
+                    seal = ops.aead(key_size)
+                except ImportError as exc:
+                    self.note(f"{ops.impl} {cipher}: not measured ({exc})")
+                    continue
+                sizes, medians = [], []
+                for size in self.aead_sizes(ops):
+                    data = secrets.token_bytes(size)
+                    stats = self.time(f"{ops.impl} {cipher} seal {format_bytes(size)}",
+                                      lambda data=data: seal(data))
+                    self.results["aead"].append({"impl": ops.impl, "cipher": cipher, "size": size,
+                                                 "seal": stats.to_json(),
+                                                 "bytes_per_s": size / stats.median})
+                    sizes.append(size)
+                    medians.append(stats.median)
+                if len(set(sizes)) >= 2:
+                    fit = fit_aead(sizes, medians)
+                    self.results["aead_fits"].append({
+                        "impl": ops.impl, "cipher": cipher, "per_message_s": fit.intercept,
+                        "per_byte_s": fit.slope, "r2": fit.r2, "sizes": sizes})
+
+    def _fit(self, impl: str, cipher: str = BREAK_EVEN_CIPHER) -> LinearFit | None:
+        for row in self.results["aead_fits"]:
+            if row["impl"] == impl and row["cipher"] == cipher:
+                return LinearFit(row["per_message_s"], row["per_byte_s"], row["r2"])
+        return None
+
+    def compute_break_even(self) -> None:
+        for row in self.results["kems"]:
+            fit = self._fit(row["impl"])
+            if fit is None:
+                continue
+            self.results["break_even"].append({
+                "impl": row["impl"], "kem": row["kem"], "cipher": BREAK_EVEN_CIPHER,
+                "handshake_s": row["handshake_s"],
+                "bytes": break_even_bytes(row["handshake_s"], fit)})
+            for size in AMORTIZATION_SIZES:
+                total, share = session_cost(row["handshake_s"], size, fit)
+                self.results["amortization"].append({
+                    "impl": row["impl"], "kem": row["kem"], "bytes": size,
+                    "total_s": total, "handshake_share": share})
+
+    def bench_scaling(self) -> None:
+        groups = self.config.dh_groups or (QUICK_FFDH_GROUPS if self.config.quick else FFDH_GROUPS)
+        rsa_bits = self.config.rsa_bits or RSA_BITS
+        if self.config.quick and not self.config.rsa_bits and not native_available():
+            rsa_bits = (2048, 3072)
+            self.note("--quick without `cryptography`: RSA-4096 left out (a pure-Python 4096-bit "
+                      "key takes 10-60 s to generate)")
+        for ops in self.impls:
+            for group in groups:
+                try:
+                    keygen, exchange = ops.dh(group)
+                except (ImportError, KeyError) as exc:
+                    self.note(f"{ops.impl} {group}: not measured ({exc})")
+                    continue
+                bits = int("".join(c for c in group if c.isdigit()))
+                for op, fn in (("keygen", keygen), ("exchange", exchange)):
+                    stats = self.time(f"{ops.impl} {group} {op}", fn)
+                    self.results["scaling"].append({"impl": ops.impl, "family": "ffdh",
+                                                    "op": op, "bits": bits, "stats": stats.to_json()})
+            for bits in rsa_bits:
+                time_keygen = not (self.config.quick and bits > 2048)
+                try:
+                    if time_keygen:
+                        keys = []
+                        stats = self.time(f"{ops.impl} RSA-{bits} keygen",
+                                          lambda: keys.append(ops.rsa_generate(bits)),
+                                          repeat=min(self.config.samples, 3))
+                        self._rsa_keys.setdefault((ops.impl, bits), keys[-1])
+                        self.results["scaling"].append({"impl": ops.impl, "family": "rsa",
+                                                        "op": "keygen", "bits": bits,
+                                                        "stats": stats.to_json()})
+                    key = self.rsa_key(ops, bits)
+                    sign, verify = ops.rsa_ops(key)
+                except ImportError as exc:
+                    self.note(f"{ops.impl} RSA-{bits}: not measured ({exc})")
+                    continue
+                for op, fn in (("sign", sign), ("verify", verify)):
+                    stats = self.time(f"{ops.impl} RSA-{bits} {op}", fn)
+                    self.results["scaling"].append({"impl": ops.impl, "family": "rsa", "op": op,
+                                                    "bits": bits, "stats": stats.to_json()})
+        series: dict[tuple, list[tuple[int, float]]] = {}
+        for row in self.results["scaling"]:
+            series.setdefault((row["impl"], row["family"], row["op"]), []).append(
+                (row["bits"], row["stats"]["median_s"]))
+        for (impl, family, op), points in series.items():
+            if len({b for b, _ in points}) >= 2:
+                fit = fit_power([b for b, _ in points], [t for _, t in points])
+                self.results["scaling_fits"].append({"impl": impl, "family": family, "op": op,
+                                                     "exponent": fit.slope, "r2": fit.r2})
+
+    def compute_ratios(self) -> None:
+        """refkx median / OpenSSL median for every operation measured by both."""
+        pure, native = {}, {}
+        for row in self.results["kems"]:
+            for op in ("keygen", "encapsulate", "decapsulate"):
+                (pure if row["impl"] == PURE else native)[f"{row['kem']} {op}"] = row[op]["median_s"]
+        for row in self.results["aead"]:
+            (pure if row["impl"] == PURE else native)[
+                f"{row['cipher']} seal {format_bytes(row['size'])}"] = row["seal"]["median_s"]
+        for row in self.results["scaling"]:
+            label = (f"FFDH-{row['bits']} {row['op']}" if row["family"] == "ffdh"
+                     else f"RSA-{row['bits']} {row['op']}")
+            (pure if row["impl"] == PURE else native)[label] = row["stats"]["median_s"]
+        for label, t in pure.items():
+            if label in native and native[label] > 0:
+                self.results["ratios"].append({"op": label, "refkx_s": t, "openssl_s": native[label],
+                                               "ratio": t / native[label]})
