@@ -26,8 +26,6 @@ never trace a key you care about.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import sys
 
@@ -359,13 +357,6 @@ def rsa_pss_lines() -> list[str]:
 # session: the key schedule
 # --------------------------------------------------------------------------
 
-def rfc8448_values() -> dict[str, bytes]:
-    from ..kat import vector_path
-    data = json.loads(vector_path("tls13", "rfc8448-section3.json").read_text())
-    return {k: bytes.fromhex(v["hex"].replace(" ", "")) for k, v in data.items()
-            if isinstance(v, dict) and "hex" in v}
-
-
 # (name in KeySchedule.values, label used to derive it)
 SCHEDULE_LABELS = {
     "early_secret": 'HKDF-Extract(0, 0) = Early Secret',
@@ -398,36 +389,6 @@ def _schedule_label(name: str) -> str:
     return ""
 
 
-def rfc8448_schedule():
-    """The RFC 8446 key schedule run on RFC 8448 §3's inputs; returns (values, keys).
-
-    The shared secret is computed here with refkx.x25519 from the RFC's two private keys.
-    """
-    from .. import keyschedule
-    from ..x25519 import x25519
-    v = rfc8448_values()
-    shared = x25519(v["server_private_key"], v["client_public_key"])
-    ks = keyschedule.KeySchedule("sha256")
-    ks.handshake(shared, hashlib.sha256(v["client_hello"] + v["server_hello"]).digest())
-    to_server_finished = (v["client_hello"] + v["server_hello"] + v["encrypted_extensions"]
-                          + v["certificate"] + v["certificate_verify"] + v["server_finished"])
-    ks.master(hashlib.sha256(to_server_finished).digest())
-    client_finished_hash = hashlib.sha256(to_server_finished + v["client_finished"]).digest()
-    ks.resumption(client_finished_hash)
-    values = list(ks.values)
-    # resumption() does not record its transcript hash; show it before the secret
-    values.insert(len(values) - 1,
-                  ("transcript_hash_client_hello..client_finished", client_finished_hash))
-    keys = []
-    for who, secret in (("server handshake", ks.server_handshake_traffic_secret),
-                        ("client handshake", ks.client_handshake_traffic_secret),
-                        ("server application", ks.server_application_traffic_secret_0),
-                        ("client application", ks.client_application_traffic_secret_0)):
-        key, iv = keyschedule.traffic_key_and_iv(secret, 16, 12)
-        keys += [(f"{who} write key", key), (f"{who} write iv", iv)]
-    return values, keys
-
-
 def session_lines_from(values, keys, title: str) -> list[str]:
     out = [title, 'Labels get the "tls13 " prefix inside HKDF-Expand-Label (RFC 8446 §7.1).', ""]
     for name, value in values:
@@ -444,7 +405,8 @@ def session_lines_from(values, keys, title: str) -> list[str]:
 
 def session_lines(fresh: bool = False, kem: str = "x25519") -> list[str]:
     if not fresh:
-        values, keys = rfc8448_schedule()
+        from ..kat.tls13 import schedule_trace      # the same computation the vectors check
+        values, keys = schedule_trace()
         return session_lines_from(values, keys, "TLS 1.3 key schedule (RFC 8446 §7.1) on the inputs "
                                   "of RFC 8448 §3 (X25519, SHA-256): compare with the RFC")
     return fresh_session_lines(kem)
