@@ -10,7 +10,8 @@ Topics and the documents whose intermediate values they reproduce:
 - x25519   RFC 7748 §5 (clamping, decoding) and the §5 ladder, one row per step.
 - dh       SP 800-56A Rev. 3 §5.6.1.1.4 / §5.7.1.1 over an RFC 7919 or RFC 3526 group.
 - rsa-oaep RSA Laboratories' oaep-int.txt (PKCS #1 v2.0 example; RFC 8017 §7.1.1).
-- rsa-pss  RSA Laboratories' pss-int.txt (PKCS #1 v2.1 draft 2 example; RFC 8017 §9.1.1).
+- rsa-pss  RSA Laboratories' pss-int.txt (PKCS #1 v2.1 draft 2 example; RFC 8017 §8.1.1
+           RSASSA-PSS-SIGN with EMSA-PSS-ENCODE §9.1.1).
 - session  RFC 8446 §7.1 key schedule, every secret with its label, in the order of
            RFC 8448 §3 (on RFC 8448's inputs by default, or a fresh refkx session).
 
@@ -214,6 +215,24 @@ def x25519_lines(k: bytes = RFC7748_K, u: bytes = RFC7748_U,
 # dh
 # --------------------------------------------------------------------------
 
+def _dh_group_lines(group, plen: int) -> list[str]:
+    """What kind of group it is: a safe prime with short exponents (RFC 3526, RFC 7919) or an
+    RFC 5114 prime with a small prime-order subgroup, whose exponents are as long as q."""
+    p_hex = short_hex(group.p.to_bytes(plen, "big"))
+    if group.is_safe_prime:
+        return [f"p: {group.p.bit_length()}-bit safe prime (p = 2q + 1), p = {p_hex}",
+                f"g = {group.g}",
+                f"q = (p-1)/2: {group.q.bit_length()} bits",
+                f"private exponents: {group.exponent_bits} bits, short exponents of at least "
+                "twice the security strength (SP 800-56A §5.6.1.1.4; RFC 7919 §5.2)"]
+    return [f"p: {group.p.bit_length()}-bit prime, not a safe prime: p - 1 = j * q with a "
+            f"{group.q.bit_length()}-bit prime q (RFC 5114 §2), p = {p_hex}",
+            f"g = {short_hex(group.g.to_bytes(plen, 'big'))}, of order q",
+            f"q: {group.q.bit_length()} bits (the order of g)",
+            f"private exponents: x in [2, q - 1], {group.q.bit_length()} bits, as long as q; "
+            "every peer value needs the subgroup check y^q = 1 (SP 800-56A §5.6.2.3.1)"]
+
+
 def dh_lines(group_name: str = "ffdhe2048", rng=None) -> list[str]:
     from .. import dh
     group = dh.GROUPS[group_name]
@@ -224,12 +243,7 @@ def dh_lines(group_name: str = "ffdhe2048", rng=None) -> list[str]:
     z_b = bob.exchange(dh.DHPublicKey.from_public_bytes(group, y_a.public_bytes()))
     plen = (group.p.bit_length() + 7) // 8
     out = [f"Finite-field Diffie-Hellman over {group.name} (SP 800-56A Rev. 3 §5.6.1.1.4, §5.7.1.1)",
-           f"p: {group.p.bit_length()}-bit safe prime, p = {short_hex(group.p.to_bytes(plen, 'big'))}",
-           f"g = {group.g}",
-           f"q = (p-1)/2: {group.q.bit_length()} bits" if group.q == (group.p - 1) // 2 else
-           f"q: {group.q.bit_length()} bits (order of g)",
-           f"private exponents: up to {getattr(group, 'exponent_bits', '?')} bits "
-           "(RFC 7919 §5.2 short exponents)",
+           *_dh_group_lines(group, plen),
            "",
            f"Alice: x_A ({alice.x.bit_length()} bits) = {short_hex(alice.x.to_bytes((alice.x.bit_length() + 7) // 8, 'big'))}",
            f"       y_A = g^x_A mod p  = {short_hex(y_a.public_bytes())}",
@@ -343,7 +357,7 @@ def rsa_pss_lines() -> list[str]:
     private_key, message, salt = pss_inputs()
     rows = pss_sign_trace(private_key, message, salt, "sha1")
     docs = dict(PSS_NAMES)
-    out = ["RSASSA-PSS-SIGN (RFC 8017 §9.1.1, EMSA-PSS §9.1.1) on the example of RSA "
+    out = ["RSASSA-PSS-SIGN (RFC 8017 §8.1.1, EMSA-PSS-ENCODE §9.1.1) on the example of RSA "
            "Laboratories' pss-int.txt",
            f"{private_key.public_key().n.bit_length()}-bit modulus, SHA-1 and MGF1-SHA-1, "
            f"{len(salt)}-byte salt. Names: RFC 8017 (pss-int.txt's in brackets).", ""]
