@@ -11,7 +11,7 @@ time), and reports the fastest run per call ("min") and the median; the ratio is
 peer / refkx, so > 1 means refkx is faster. Outputs are checked for equality before timing.
 
 Peers are an optional extra (`pip install -e .[peers]`, i.e. tlslite-ng==0.8.2, pyaes==1.6.1,
-rsa>=4.9, x25519==0.0.2). A missing peer is reported and its rows are skipped. Only the peers'
+rsa>=4.9, x25519==0.0.2, kyber-py==1.2.0). A missing peer is reported and its rows are skipped. Only the peers'
 public APIs are used.
 
 What "refkx" runs: the public classes (refkx.gcm.AESGCM, refkx.ctr.ctr_encrypt,
@@ -233,6 +233,60 @@ def bench_rsa(args) -> None:
                 args.repeat)
 
 
+# --- ML-KEM vs kyber-py ------------------------------------------------------------------------
+
+def _time_alone(fn, repeat: int, budget: float = 0.25) -> float:
+    """Fastest CPU time per call of fn over `repeat` runs (for the OpenSSL reference line)."""
+    n = _calls_per_run(fn, budget)
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        for _ in range(n):
+            fn()
+        best = min(best, (time.process_time() - start) / n)
+    return best
+
+
+def bench_mlkem(args) -> None:
+    print("ML-KEM (FIPS 203) KeyGen / Encaps / Decaps vs kyber-py 1.2.0 (refkx.impl: "
+          "fast twin for refkx)")
+    kyber = _peer("kyber_py.ml_kem", "kyber-py==1.2.0")
+    if kyber is None:
+        return
+    from refkx import impl, mlkem
+    print(f"  refkx implementation: {impl.active().get('mlkem', 'readable')}")
+    sets = [("768", mlkem.ML_KEM_768, kyber.ML_KEM_768)]
+    if not args.quick:
+        sets += [("512", mlkem.ML_KEM_512, kyber.ML_KEM_512),
+                 ("1024", mlkem.ML_KEM_1024, kyber.ML_KEM_1024)]
+    for name, params, peer in sets:
+        d, z, m = secrets.token_bytes(32), secrets.token_bytes(32), secrets.token_bytes(32)
+        ek, dk = mlkem.keygen_internal(d, z, params)
+        K, c = mlkem.encaps_internal(ek, m, params)
+        assert peer._keygen_internal(d, z) == (ek, dk)        # same values before timing
+        assert peer._encaps_internal(ek, m) == (K, c)
+        assert peer.decaps(dk, c) == K == mlkem.decaps(dk, c, params)
+        compare(f"ML-KEM-{name} KeyGen_internal", lambda: mlkem.keygen_internal(d, z, params),
+                lambda: peer._keygen_internal(d, z), args.repeat)
+        compare(f"ML-KEM-{name} Encaps_internal (incl. the §7.2 check)",
+                lambda: mlkem.encaps_internal(ek, m, params),
+                lambda: peer._encaps_internal(ek, m), args.repeat)
+        compare(f"ML-KEM-{name} Decaps (incl. the §7.3 checks)",
+                lambda: mlkem.decaps(dk, c, params), lambda: peer.decaps(dk, c), args.repeat)
+    try:
+        from cryptography.hazmat.primitives.asymmetric import mlkem as pyca
+    except ImportError:
+        print("  OpenSSL reference: cryptography without ML-KEM, skipped")
+        return
+    key = pyca.MLKEM768PrivateKey.generate()
+    public = key.public_key()
+    _, ciphertext = public.encapsulate()
+    print("  OpenSSL (cryptography) ML-KEM-768 for reference: "
+          f"KeyGen {_fmt(_time_alone(pyca.MLKEM768PrivateKey.generate, args.repeat))}, "
+          f"Encaps {_fmt(_time_alone(public.encapsulate, args.repeat))}, "
+          f"Decaps {_fmt(_time_alone(lambda: key.decapsulate(ciphertext), args.repeat))}")
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -250,8 +304,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the 1 MiB runs")
     parser.add_argument("--repeat", type=int, default=5, help="alternating runs per side")
-    parser.add_argument("--only", default="gcm,ctr,x25519,dh,rsa",
-                        help="comma-separated subset of gcm,ctr,x25519,dh,rsa")
+    parser.add_argument("--only", default="gcm,ctr,x25519,dh,rsa,mlkem",
+                        help="comma-separated subset of gcm,ctr,x25519,dh,rsa,mlkem")
     args = parser.parse_args(argv)
     print(machine())
     from refkx import impl
@@ -260,7 +314,7 @@ def main(argv=None) -> int:
                                 ", ".join(f"{k} {v}" for k, v in impl.active().items())))
     print("ratio = peer time / refkx time (> 1: refkx faster); CPU time, min of runs\n")
     benches = {"gcm": bench_gcm, "ctr": bench_ctr, "x25519": bench_x25519, "dh": bench_dh,
-               "rsa": bench_rsa}
+               "rsa": bench_rsa, "mlkem": bench_mlkem}
     for name in args.only.split(","):
         benches[name.strip()](args)
         print()

@@ -15,7 +15,11 @@ What is implemented, by section:
         the secret export interface (Export);
 * §6.1  the single-shot APIs SealBase / OpenBase (seal_base, open_base);
 * §7.2  KDFs HKDF-SHA256 (0x0001), HKDF-SHA384 (0x0002), HKDF-SHA512 (0x0003);
-* §7.3  AEADs AES-128-GCM (0x0001), AES-256-GCM (0x0002) and export-only (0xFFFF).
+* §7.3  AEADs AES-128-GCM (0x0001), AES-256-GCM (0x0002) and export-only (0xFFFF);
+* draft-ietf-hpke-pq-05 §3: the ML-KEM KEMs ML-KEM-512 (0x0040), ML-KEM-768
+        (0x0041) and ML-KEM-1024 (0x0042) of FIPS 203, with the 64-byte seed d || z
+        as the private key, DeriveKeyPair through SHAKE256 LabeledDerive, and no
+        Auth modes (§7.2 of the draft).
 
 Names follow the RFC in Python form: pk_r is pkR, sk_s is skS, ikm_e is ikmE,
 n_secret is Nsecret, n_h is Nh, and so on. Keys cross the API as raw bytes
@@ -35,11 +39,12 @@ it does not protect production secrets.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Optional
 
-from . import hkdf
+from . import hkdf, mlkem
 from .encoding import i2osp, require_bytes, require_int, xor_bytes
 from .errors import InvalidKey, RefkxError
 from .gcm import AESGCM
@@ -56,6 +61,9 @@ MODE_AUTH_PSK = 0x03
 # §7.1 Table 2, §7.2 Table 3, §7.3 Table 5: the algorithm identifiers we implement.
 KEM_DHKEM_X25519_HKDF_SHA256 = 0x0020
 KEM_DHKEM_X448_HKDF_SHA512 = 0x0021
+KEM_ML_KEM_512 = 0x0040          # draft-ietf-hpke-pq-05 §8.1 Table 2
+KEM_ML_KEM_768 = 0x0041
+KEM_ML_KEM_1024 = 0x0042
 KDF_HKDF_SHA256 = 0x0001
 KDF_HKDF_SHA384 = 0x0002
 KDF_HKDF_SHA512 = 0x0003
@@ -258,12 +266,99 @@ class DHKEM:
         return self.extract_and_expand(dh, kem_context)
 
 
+class MLKEMHPKE:
+    """An ML-KEM KEM for HPKE, draft-ietf-hpke-pq-05 §3 (FIPS 203 underneath).
+
+    skR is the 64-byte seed d || z (Nsk = 64), pkR the encapsulation key ek,
+    enc the ciphertext c, and the shared secret ML-KEM's K (Nsecret = 32): no
+    ExtractAndExpand, since K is already a uniform key. Encap runs the §7.2 check
+    of ek (InvalidKey); Decap expands the seed and runs ML-KEM.Decaps with its
+    §7.3 checks. A fixed `ikm_e` is used as Encaps's 32 random bytes m, as the
+    draft's test vectors do. There is no AuthEncap/AuthDecap (draft §7.2).
+    """
+
+    n_secret = mlkem.SHARED_SECRET_SIZE
+    n_sk = mlkem.SEED_SIZE
+
+    def __init__(self, kem_id: int, params: mlkem.Params) -> None:
+        self.kem_id = kem_id
+        self.name = params.name
+        self.params = params
+        self.n_enc = params.ciphertext_size
+        self.n_pk = params.ek_size
+        self.suite_id = b"KEM" + i2osp(kem_id, 2)      # §3: "KEM" || I2OSP(kem_id, 2)
+
+    def __repr__(self) -> str:
+        return f"<ML-KEM HPKE KEM {self.name} 0x{self.kem_id:04x}>"
+
+    def _check_length(self, what: str, data: object, length: int) -> bytes:
+        data = require_bytes(what, data)
+        if len(data) != length:
+            raise InvalidKey(f"{self.name}: {what} must be {length} bytes, got {len(data)}")
+        return data
+
+    def _expand(self, dk: bytes) -> tuple[bytes, bytes]:
+        """§3 expandDecapsKey(dk) -> (expanded_dk, ek), by ML-KEM.KeyGen_internal(d, z)."""
+        dk = self._check_length("private key", dk, self.n_sk)
+        ek, expanded_dk = mlkem.keygen_internal(dk[:32], dk[32:], self.params)
+        return expanded_dk, ek
+
+    def public_key(self, sk: bytes) -> bytes:
+        return self._expand(sk)[1]
+
+    def labeled_derive(self, ikm: bytes, label: bytes, context: bytes, length: int) -> bytes:
+        """SHAKE256.LabeledDerive (draft-ietf-hpke-hpke §4, with SHAKE256.Derive of §5):
+
+        labeled_ikm = ikm || "HPKE-v1" || suite_id || I2OSP(len(label), 2) || label
+                      || I2OSP(L, 2) || context;  Derive = SHAKE256(labeled_ikm, 8 L)
+        """
+        labeled_ikm = (ikm + VERSION_LABEL + self.suite_id + i2osp(len(label), 2) + label
+                       + i2osp(length, 2) + context)
+        return hashlib.shake_256(labeled_ikm).digest(length)
+
+    def derive_key_pair(self, ikm: bytes) -> tuple[bytes, bytes]:
+        """§3 DeriveKeyPair(ikm): dk = SHAKE256.LabeledDerive(ikm, "DeriveKeyPair", "", 64)."""
+        ikm = require_bytes("ikm", ikm)
+        dk = self.labeled_derive(ikm, b"DeriveKeyPair", b"", self.n_sk)
+        return dk, self.public_key(dk)
+
+    def generate_key_pair(self) -> tuple[bytes, bytes]:
+        """§3 GenerateKeyPair(): dk = random(64), ek from expandDecapsKey."""
+        dk = secrets.token_bytes(self.n_sk)
+        return dk, self.public_key(dk)
+
+    def encap(self, pk_r: bytes, ikm_e: Optional[bytes] = None) -> tuple[bytes, bytes]:
+        """§3 Encap(pkR) = ML-KEM.Encaps(ek): (shared_secret, enc = c)."""
+        pk_r = self._check_length("recipient public key pk_r", pk_r, self.n_pk)
+        if ikm_e is None:
+            return mlkem.encaps(pk_r, self.params)
+        m = self._check_length("ikm_e (ML-KEM's m)", ikm_e, mlkem.SYMMETRIC_SIZE)
+        return mlkem.encaps_internal(pk_r, m, self.params)
+
+    def decap(self, enc: bytes, sk_r: bytes) -> bytes:
+        """§3 Decap(enc, skR) = ML-KEM.Decaps(expandDecapsKey(skR), enc)."""
+        enc = self._check_length("enc", enc, self.n_enc)
+        expanded_dk, _ = self._expand(sk_r)
+        return mlkem.decaps(expanded_dk, enc, self.params)
+
+    def auth_encap(self, pk_r, sk_s, ikm_e=None):
+        raise ValueError(f"{self.name} has no AuthEncap: the auth modes need a DHKEM "
+                         "(draft-ietf-hpke-pq §7.2)")
+
+    def auth_decap(self, enc, sk_r, pk_s):
+        raise ValueError(f"{self.name} has no AuthDecap: the auth modes need a DHKEM "
+                         "(draft-ietf-hpke-pq §7.2)")
+
+
 KEMS = {
     # §7.1 Table 2: Nsecret, Nenc, Npk, Nsk = 32, 32, 32, 32 and 64, 56, 56, 56.
     KEM_DHKEM_X25519_HKDF_SHA256: DHKEM(KEM_DHKEM_X25519_HKDF_SHA256, "DHKEM(X25519, HKDF-SHA256)",
                                         "sha256", 32, 32, X25519PrivateKey, X25519PublicKey),
     KEM_DHKEM_X448_HKDF_SHA512: DHKEM(KEM_DHKEM_X448_HKDF_SHA512, "DHKEM(X448, HKDF-SHA512)",
                                       "sha512", 64, 56, X448PrivateKey, X448PublicKey),
+    KEM_ML_KEM_512: MLKEMHPKE(KEM_ML_KEM_512, mlkem.ML_KEM_512),
+    KEM_ML_KEM_768: MLKEMHPKE(KEM_ML_KEM_768, mlkem.ML_KEM_768),
+    KEM_ML_KEM_1024: MLKEMHPKE(KEM_ML_KEM_1024, mlkem.ML_KEM_1024),
 }
 
 
@@ -301,7 +396,7 @@ class Suite:
         _lookup(AEADS, "aead_id", self.aead_id)
 
     @property
-    def kem(self) -> DHKEM:
+    def kem(self) -> "DHKEM | MLKEMHPKE":
         return KEMS[self.kem_id]
 
     @property

@@ -46,6 +46,7 @@ TWINS: dict[str, str] = {
     "x25519": "refkx.fast.x25519",
     "dh": "refkx.fast.dh",
     "rsa": "refkx.fast.rsa",
+    "mlkem": "refkx.fast.mlkem",
 }
 
 _lock = threading.Lock()

@@ -16,6 +16,15 @@ Three families implement it:
   are y left-padded to the byte length of p; the shared secret is Z, also
   left-padded to len(p) (SP 800-56A §5.7.1.1). Peer values get full public-key
   validation (refkx.dh: 2 <= y <= p - 2 and y^q = 1 mod p).
+* `mlkem512`, `mlkem768`, `mlkem1024` (FIPS 203): ML-KEM itself. The public
+  bytes are the encapsulation key ek (384k + 32 bytes; the §7.2 checks apply,
+  InvalidKey), enc is the ciphertext c, the shared secret is K (32 bytes); a
+  tampered enc gives the implicit-rejection key, not an exception.
+* `x25519mlkem768` (draft-ietf-tls-ecdhe-mlkem §3.1, the TLS group 0x11EC):
+  the hybrid, ML-KEM part first everywhere. Public bytes: ek || X25519 public
+  (1184 + 32 = 1216 bytes); enc: c || the sender's ephemeral X25519 public
+  (1088 + 32 = 1120 bytes); shared secret: K || X25519 K (64 bytes). Both
+  checks apply: ML-KEM's §7.2/§7.3 and X25519's all-zero refusal (InvalidKey).
 * `rsa2048-oaep`, `rsa3072-oaep`, `rsa4096-oaep`: RSA key transport. The
   encapsulator draws a random 32-byte secret and encrypts it with RSAES-OAEP
   (RFC 8017 §7.1, SHA-256 for the label hash and MGF1, empty label) to the
@@ -51,7 +60,7 @@ from __future__ import annotations
 import secrets
 from typing import Any, Callable, Optional
 
-from . import dh, rsa, x25519, x448
+from . import dh, mlkem, rsa, x25519, x448
 from .encoding import require_bytes
 from .errors import DecryptionError, InvalidKey
 
@@ -232,6 +241,107 @@ class RSAOAEPKEM(KEM):
         return shared_secret
 
 
+class MLKEM(KEM):
+    """ML-KEM (FIPS 203) as it is: generate = Algorithm 19, encapsulate = 20, decapsulate = 21.
+
+    forward_secrecy = True: key generation costs about as much as one encapsulation,
+    so a fresh key pair per session is cheap (TLS 1.3 key_share uses it so).
+    """
+
+    forward_secrecy = True
+
+    def __init__(self, name: str, private_class, public_class) -> None:
+        self.name = name
+        self._private_class = private_class
+        self._public_class = public_class
+        params = private_class._params
+        self.params = params
+        self.public_key_size = params.ek_size
+        self.enc_size = params.ciphertext_size
+        self.shared_secret_size = mlkem.SHARED_SECRET_SIZE
+
+    def generate_keypair(self, *, rng: Optional[Rng] = None):
+        private_key = self._private_class.generate(rng)
+        return private_key, private_key.public_key().public_bytes_raw()
+
+    def encapsulate(self, public_bytes, *, rng: Optional[Rng] = None):
+        peer = self._public_class.from_public_bytes(     # §7.2: InvalidKey
+            require_bytes(f"{self.name} public bytes", public_bytes))
+        return peer.encapsulate(rng)
+
+    def decapsulate(self, enc, private_key):
+        if not isinstance(private_key, self._private_class):
+            raise TypeError(f"private_key must be a {self._private_class.__name__}, "
+                            f"not {type(private_key).__name__}")
+        return private_key.decapsulate(require_bytes(f"{self.name} enc", enc))   # §7.3
+
+
+class X25519MLKEM768PrivateKey:
+    """The recipient's half of X25519MLKEM768: an ML-KEM-768 key and an X25519 key."""
+
+    def __init__(self, mlkem_key: mlkem.MLKEM768PrivateKey,
+                 x25519_key: x25519.X25519PrivateKey) -> None:
+        self.mlkem_key = mlkem_key
+        self.x25519_key = x25519_key
+
+    def public_bytes(self) -> bytes:
+        """draft-ietf-tls-ecdhe-mlkem §3.1.1: ek || X25519 public (1216 bytes)."""
+        return (self.mlkem_key.public_key().public_bytes_raw()
+                + self.x25519_key.public_key().public_bytes_raw())
+
+    def __repr__(self) -> str:
+        return "<X25519MLKEM768PrivateKey>"
+
+
+class X25519MLKEM768KEM(KEM):
+    """X25519MLKEM768, draft-ietf-tls-ecdhe-mlkem §3.1: ML-KEM-768 and X25519 side by side.
+
+    The two mechanisms run independently on their own halves of each value and the
+    secrets are concatenated, ML-KEM's first (§3.1.3); the TLS key schedule then
+    hashes the 64 bytes. Failing either half fails the whole: an ek failing §7.2,
+    a c of the wrong length, or an all-zero X25519 output raise InvalidKey.
+    """
+
+    name = "x25519mlkem768"
+    forward_secrecy = True
+    ML_KEM_PARAMS = mlkem.ML_KEM_768
+    public_key_size = ML_KEM_PARAMS.ek_size + x25519.KEY_SIZE        # 1216
+    enc_size = ML_KEM_PARAMS.ciphertext_size + x25519.KEY_SIZE       # 1120
+    shared_secret_size = mlkem.SHARED_SECRET_SIZE + x25519.KEY_SIZE  # 64
+
+    def generate_keypair(self, *, rng: Optional[Rng] = None):
+        private_key = X25519MLKEM768PrivateKey(mlkem.MLKEM768PrivateKey.generate(rng),
+                                               x25519.X25519PrivateKey.generate(rng))
+        return private_key, private_key.public_bytes()
+
+    def encapsulate(self, public_bytes, *, rng: Optional[Rng] = None):
+        public_bytes = _require_length(f"{self.name} public bytes", public_bytes,
+                                       self.public_key_size)
+        split = self.ML_KEM_PARAMS.ek_size
+        ek, x25519_public = public_bytes[:split], public_bytes[split:]     # §3.1.1
+        mlkem_peer = mlkem.MLKEM768PublicKey.from_public_bytes(ek)        # FIPS 203 §7.2
+        x25519_peer = x25519.X25519PublicKey.from_public_bytes(x25519_public)
+        ephemeral = x25519.X25519PrivateKey.generate(rng)
+        x25519_secret = ephemeral.exchange(x25519_peer)                   # all-zero: InvalidKey
+        mlkem_secret, c = mlkem_peer.encapsulate(rng)
+        enc = c + ephemeral.public_key().public_bytes_raw()               # §3.1.2
+        return mlkem_secret + x25519_secret, enc                           # §3.1.3
+
+    def decapsulate(self, enc, private_key):
+        if not isinstance(private_key, X25519MLKEM768PrivateKey):
+            raise TypeError("private_key must be an X25519MLKEM768PrivateKey, not "
+                            f"{type(private_key).__name__}")
+        enc = _require_length(f"{self.name} enc", enc, self.enc_size)
+        split = self.ML_KEM_PARAMS.ciphertext_size
+        c, x25519_public = enc[:split], enc[split:]                        # §3.1.2
+        x25519_secret = private_key.x25519_key.exchange(
+            x25519.X25519PublicKey.from_public_bytes(x25519_public))      # all-zero: InvalidKey
+        mlkem_secret = private_key.mlkem_key.decapsulate(c)               # FIPS 203 §7.3
+        return mlkem_secret + x25519_secret                                 # §3.1.3
+
+
+MLKEM_NAMES = ("mlkem512", "mlkem768", "mlkem1024")
+
 FFDH_GROUP_NAMES = ("ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192",
                     "modp1536", "modp2048", "modp3072", "modp4096", "modp6144", "modp8192")
 RSA_KEY_BITS = (2048, 3072, 4096)
@@ -241,6 +351,9 @@ KEMS: dict[str, KEM] = {
     "x448": MontgomeryDHKEM("x448", x448),
     **{name: FiniteFieldDHKEM(dh.GROUPS[name]) for name in FFDH_GROUP_NAMES},
     **{f"rsa{bits}-oaep": RSAOAEPKEM(bits) for bits in RSA_KEY_BITS},
+    **{name: MLKEM(name, getattr(mlkem, f"MLKEM{name[5:]}PrivateKey"),
+                   getattr(mlkem, f"MLKEM{name[5:]}PublicKey")) for name in MLKEM_NAMES},
+    "x25519mlkem768": X25519MLKEM768KEM(),
 }
 
 

@@ -47,7 +47,8 @@ def test_kems_names():
         "x25519", "x448",
         "ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192",
         "modp1536", "modp2048", "modp3072", "modp4096", "modp6144", "modp8192",
-        "rsa2048-oaep", "rsa3072-oaep", "rsa4096-oaep"}
+        "rsa2048-oaep", "rsa3072-oaep", "rsa4096-oaep",
+        "mlkem512", "mlkem768", "mlkem1024", "x25519mlkem768"}
     for name, k in KEMS.items():
         assert k.name == name
         assert isinstance(k, kem_module.KEM)

@@ -1,4 +1,4 @@
-"""The optimised twins: one module per readable module that has one (aes, gcm, x25519, dh, rsa).
+"""The optimised twins: one module per readable module that has one (aes, gcm, x25519, dh, rsa, mlkem).
 
 Each twin computes exactly what its readable module computes, faster on CPython, and imports
 its constants and helpers from that readable module (never the reverse). Nothing imports these

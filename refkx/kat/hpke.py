@@ -8,6 +8,12 @@ checks, in order: the key pairs derived from ikmR/ikmE/ikmS (§7.1.3); enc and
 the shared secret (§4.1); key_schedule_context, secret, key, base_nonce and
 exporter_secret on both sides (§5.1); every encryption in sequence (§5.2:
 the nonce, Seal on the sender, Open on the receiver); every export (§5.3).
+
+hpke-pq-test-vectors-mlkem.json: the suites of draft-ietf-hpke-pq's test vectors
+(cryptography-vectors HPKE/hpke-pq-test-vectors.json) whose KEM is ML-KEM
+(0x0040-0x0042) and whose KDF and AEAD refkx has (three, base mode); ids like
+"hpke-pq-mlkem768-sha256-aes128gcm-base". The same checks, with DeriveKeyPair by
+SHAKE256 LabeledDerive and ikmE as ML-KEM's encapsulation randomness m.
 """
 
 from __future__ import annotations
@@ -23,6 +29,10 @@ VECTOR_FILE = "rfc9180-test-vectors-x25519-x448.json"
 MODE_NAMES = {hpke.MODE_BASE: "base", hpke.MODE_PSK: "psk", hpke.MODE_AUTH: "auth",
               hpke.MODE_AUTH_PSK: "authpsk"}
 KEM_NAMES = {hpke.KEM_DHKEM_X25519_HKDF_SHA256: "x25519", hpke.KEM_DHKEM_X448_HKDF_SHA512: "x448"}
+PQ_SOURCE = "draft-ietf-hpke-pq test vectors (ML-KEM suites)"
+PQ_VECTOR_FILE = "hpke-pq-test-vectors-mlkem.json"
+PQ_KEM_NAMES = {hpke.KEM_ML_KEM_512: "mlkem512", hpke.KEM_ML_KEM_768: "mlkem768",
+                hpke.KEM_ML_KEM_1024: "mlkem1024"}
 KDF_NAMES = {hpke.KDF_HKDF_SHA256: "sha256", hpke.KDF_HKDF_SHA384: "sha384",
              hpke.KDF_HKDF_SHA512: "sha512"}
 AEAD_NAMES = {hpke.AEAD_AES_128_GCM: "aes128gcm", hpke.AEAD_AES_256_GCM: "aes256gcm",
@@ -105,6 +115,43 @@ def check_vector(v: dict) -> None:
             assert got == want, f"{vid}: {side} export({x['exporter_context']}, {x['L']})"
 
 
+def pq_vector_id(v: dict) -> str:
+    return "-".join(("hpke-pq", PQ_KEM_NAMES[v["kem_id"]], KDF_NAMES[v["kdf_id"]],
+                     AEAD_NAMES[v["aead_id"]], MODE_NAMES[v["mode"]]))
+
+
+def check_pq_vector(v: dict) -> None:
+    """One base-mode ML-KEM vector: keys, enc, the schedule, every Seal/Open and Export."""
+    vid = pq_vector_id(v)
+    suite = hpke.Suite(v["kem_id"], v["kdf_id"], v["aead_id"])
+
+    def eq(what: str, got: bytes, key: str) -> None:
+        assert got == _b(v, key), f"{vid}: {what} {got.hex()[:64]} != {v[key][:64]}"
+
+    sk_r, pk_r = hpke.derive_key_pair(v["kem_id"], _b(v, "ikmR"))
+    eq("skR", sk_r, "skRm")
+    eq("pkR", pk_r, "pkRm")
+    info = _b(v, "info")
+    enc, sender = hpke.setup_base_sender(pk_r, info, suite, ikm_e=_b(v, "ikmE"))
+    receiver = hpke.setup_base_receiver(enc, sk_r, info, suite)
+    eq("enc", enc, "enc")
+    assert suite.suite_id == _b(v, "suite_id"), f"{vid}: suite_id"
+    for side, ctx in (("sender", sender), ("receiver", receiver)):
+        for name in ("shared_secret", "key", "base_nonce", "exporter_secret"):
+            eq(f"{side} {name}", getattr(ctx, name), name)
+    for seq, e in enumerate(v["encryptions"]):
+        assert sender.compute_nonce(seq) == _b(e, "nonce"), f"{vid}: nonce at seq {seq}"
+        ct = sender.seal(_b(e, "pt"), _b(e, "aad"))
+        assert ct == _b(e, "ct"), f"{vid}: ct at seq {seq}"
+        assert receiver.open(ct, _b(e, "aad")) == _b(e, "pt"), f"{vid}: open at seq {seq}"
+    for x in v["exports"]:
+        for side, ctx in (("sender", sender), ("receiver", receiver)):
+            got = ctx.export(_b(x, "exporter_context"), x["L"])
+            assert got == _b(x, "exported_value"), f"{vid}: {side} export"
+
+
 def cases():
     for v in load_vectors():
         yield Case(SOURCE, vector_id(v), lambda v=v: check_vector(v))
+    for v in json.loads(vector_path("hpke", PQ_VECTOR_FILE).read_text()):
+        yield Case(PQ_SOURCE, pq_vector_id(v), lambda v=v: check_pq_vector(v))

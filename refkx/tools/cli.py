@@ -1,4 +1,4 @@
-"""Command line: `python -m refkx demo | vectors | bench | trace | serve | connect`.
+"""Command line: `python -m refkx demo | lesson | vectors | bench | trace | serve | connect`.
 
 Exit status: 0 on success, 1 when a check fails, 2 on a usage error (argparse).
 Each subcommand lives in the module that owns the work; this file only parses
@@ -138,6 +138,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(args)
 
 
+def _cmd_lesson(args: argparse.Namespace) -> int:
+    from .lessons import run_cli
+
+    return run_cli(args)
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run_bench
 
@@ -172,10 +178,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="walk through a key exchange and protected messages")
     demo.add_argument("--kem", default="x25519", help="key establishment mechanism (kem.KEMS)")
     demo.add_argument("--mitm", action="store_true",
-                      help="the man-in-the-middle attack, without and with a pinned server key")
+                      help="the man-in-the-middle attack (an alias of `lesson mitm`)")
     demo.add_argument("--forward-secrecy", action="store_true",
-                      help="record a session, leak the server key: RSA transport vs ephemeral KEM")
+                      help="record a session, leak the server key (an alias of `lesson "
+                           "forward-secrecy`)")
     demo.set_defaults(func=_cmd_demo)
+
+    from .lessons import add_arguments as add_lesson_arguments
+
+    lesson = sub.add_parser("lesson", help="how key exchange fails: an attack on a weak variant "
+                                           "and on refkx (lesson --list)")
+    add_lesson_arguments(lesson)
+    lesson.set_defaults(func=_cmd_lesson)
 
     from .bench import add_arguments as add_bench_arguments
 

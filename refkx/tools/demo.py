@@ -1,15 +1,14 @@
 """`python -m refkx demo`: one session between two parties in this process, told step by step.
 
-Three stories, each printing the actual values (shortened) and the time each phase took:
+One story, printing the actual values (shortened) and the time each phase took:
 
 - the default: the server's RSA-2048 identity, the handshake over a KEM (x25519 unless
   --kem), the shared secret both sides reach, the keys derived from it (RFC 8446 §7.1
   schedule), a message sealed and opened (AES-GCM records), a tampered record refused, a
   key update (§4.6.3) and the close;
-- --mitm: an attacker in the middle of an anonymous session reads everything; with the
-  server's key pinned the same attack is refused;
-- --forward-secrecy: a recorded session is decrypted after the server's RSA key leaks when
-  the key was established by RSA key transport, and not when it came from an ephemeral KEM.
+- --mitm and --forward-secrecy: aliases of `python -m refkx lesson mitm` and `lesson
+  forward-secrecy` (refkx/tools/lessons/), the man in the middle and the recorded session
+  decrypted after the server's key leaks.
 
 The RSA-2048 identity is generated fresh on every run (no cache: what you see is what a key
 costs in pure Python; typically well under a second to a few seconds, as the prime search
@@ -24,9 +23,8 @@ import time
 from contextlib import contextmanager
 
 from .. import session
-from ..errors import DecryptionError, HandshakeError, InvalidKey, RefkxError
+from ..errors import HandshakeError, RefkxError
 from ..kem import KEMS
-from ..record import CONTENT_APPLICATION_DATA, RecordProtection, split_records
 from ..rsa import generate_private_key
 
 WIDTH = 78
@@ -319,160 +317,6 @@ def full_session(story: Story, kem_name: str) -> None:
 
 
 # --------------------------------------------------------------------------
-# --mitm
-# --------------------------------------------------------------------------
-
-def mitm(story: Story, kem_name: str) -> None:
-    story.title("The man in the middle")
-    story.say("Mallory sits on the network between Alice (client) and the server. She runs")
-    story.say("a server towards Alice and a client towards the real server, and relays.")
-
-    with story.phase("Anonymous mode: nobody checks who is at the other end"):
-        alice = session.Client(kem=kem_name)
-        server = session.Server(kems=[kem_name])
-        m_server = session.Server(kems=[kem_name])        # Mallory, facing Alice
-        m_client = session.Client(kem=kem_name)           # Mallory, facing the server
-        # Alice <-> Mallory
-        m_server.complete(alice.finish(m_server.respond(alice.hello())))
-        # Mallory <-> server
-        server.complete(m_client.finish(server.respond(m_client.hello())))
-        story.say("     Both handshakes succeed. Alice thinks she talks to the server; the server")
-        story.say("     thinks it talks to Alice.")
-        secret = b"my password is hunter2"
-        record = alice.seal(secret)
-        stolen = m_server.open(record)
-        story.value("Alice sends (record)", record)
-        story.value("MALLORY READS", stolen.decode())
-        server_got = server.open(m_client.seal(stolen + b" (relayed)"))
-        story.value("the server receives", server_got.decode())
-        story.say("     Alice could only notice by comparing keys out of band: her exporter "
-                  "value")
-        story.value("Alice's TLS-Exporter", alice.export(b"check", b"", 8).hex())
-        story.value("the server's TLS-Exporter", server.export(b"check", b"", 8).hex())
-        story.say(f"     differs, and alice.authenticated = {alice.authenticated}.")
-
-    with story.phase("Pinned mode: Alice knows the server's public key"):
-        identity = make_identity(story, "the server")
-        mallory_key = make_identity(story, "Mallory")
-        pinned = identity.public_key()
-        story.value("pinned fingerprint", session.fingerprint(pinned))
-        attempts = [
-            ("Mallory answers anonymously", session.Server(kems=[kem_name])),
-            ("Mallory signs with her own RSA key", session.Server(identity=mallory_key,
-                                                                  kems=[kem_name])),
-        ]
-        for what, m_server in attempts:
-            alice = session.Client(kem=kem_name, server_key=pinned)
-            reply = m_server.respond(alice.hello())
-            try:
-                alice.finish(reply)
-                story.check(False)
-                story.say(f"     {what}: !! accepted (this should never happen)")
-            except HandshakeError:
-                story.say(f"     {what}: Alice REFUSES (HandshakeError) before sending anything.")
-        story.say("     Relaying the real server's signature does not help either: it signs a")
-        story.say("     transcript that contains the key shares, so Mallory's shares break it.")
-        alice = session.Client(kem=kem_name, server_key=pinned)
-        real = session.Server(identity=identity, kems=[kem_name])
-        hello = alice.hello()
-        m_client = session.Client(kem=kem_name)
-        reply = real.respond(m_client.hello())           # the server answers MALLORY's hello
-        try:
-            alice.finish(reply)
-            story.check(False)
-            story.say("     Forwarded signature: !! accepted (this should never happen)")
-        except HandshakeError:
-            story.say("     Forwarded signature over Mallory's own hello: Alice REFUSES.")
-        del hello
-
-    story.lesson("Key exchange alone only stops eavesdroppers. Without authentication",
-                 "the attacker runs one key exchange with each side and reads everything.",
-                 "Pinning the server's key (or a certificate) makes the server SIGN the",
-                 "transcript, key shares included, and the relay is refused.")
-
-
-# --------------------------------------------------------------------------
-# --forward-secrecy
-# --------------------------------------------------------------------------
-
-def record_session(kem_name: str, identity, messages: list[bytes]):
-    """Run a session and return the wire recording: [(direction, bytes)] in order."""
-    client = session.Client(kem=kem_name, server_key=identity.public_key())
-    server = session.Server(identity=identity, kems=[kem_name])
-    server.complete(client.finish(server.respond(client.hello())))
-    for message in messages:
-        server.open(client.seal(message))
-        client.open(server.seal(b"ok: " + message))
-    server.open(client.close())
-    return [("client->server" if direction == "sent" else "server->client", data)
-            for direction, _, data in client.wire]
-
-
-def decrypt_recording(recording, leaked_key, say) -> list[tuple[str, bytes]]:
-    """What an attacker does with a recording and the server's leaked RSA private key.
-
-    Raises (DecryptionError / InvalidKey) at the step where the attack fails.
-    """
-    client_hello_record = recording[0][1]
-    _, _, ch = split_records(client_hello_record)[0]
-    _, _, kem_name, key_share = parse_hello(ch)
-    say(f"     recorded ClientHello: KEM {kem_name}, key share {short(key_share)}")
-    say("     step 1: recover the shared secret from the key share with the leaked RSA key")
-    shared = KEMS["rsa2048-oaep"].decapsulate(key_share, leaked_key)     # fails for a DH share
-    say(f"       -> shared secret {short(shared)}")
-    say("     step 2: rerun the key schedule; open the server's encrypted flight")
-    suite, schedule = session.recorded_key_schedule(client_hello_record, recording[1][1], shared)
-    say(f"       -> client_application_traffic_secret_0 "
-        f"{short(schedule.client_application_traffic_secret_0)}")
-    say("     step 3: decrypt every recorded application record")
-    readers = {"client->server": RecordProtection(schedule.client_application_traffic_secret_0, suite),
-               "server->client": RecordProtection(schedule.server_application_traffic_secret_0, suite)}
-    plaintexts = []
-    for direction, data in recording[3:]:          # after ClientHello, server flight, Finished
-        for _, header, fragment in split_records(data):
-            content_type, content = readers[direction].open(header + fragment)
-            if content_type == CONTENT_APPLICATION_DATA:
-                plaintexts.append((direction, content))
-    return plaintexts
-
-
-def forward_secrecy(story: Story) -> None:
-    story.title("Forward secrecy: record now, steal the key later")
-    messages = [b"launch code: 0000", b"meet at the usual place"]
-    with story.phase("The server's long-term identity (RSA-2048)"):
-        identity = make_identity(story)
-    recordings = {}
-    for kem_name in ("rsa2048-oaep", "x25519"):
-        with story.phase(f"Eve records a session that uses {kem_name}"):
-            recordings[kem_name] = record_session(kem_name, identity, messages)
-            total = sum(len(d) for _, d in recordings[kem_name])
-            story.say(f"     {len(recordings[kem_name])} wire messages, {total} bytes, all "
-                      "ciphertext to Eve for now.")
-    story.say()
-    story.say("Years later the server's RSA private key leaks (a stolen backup, a subpoena).")
-    for kem_name in ("rsa2048-oaep", "x25519"):
-        with story.phase(f"Eve decrypts the {kem_name} recording with the leaked key"):
-            try:
-                found = decrypt_recording(recordings[kem_name], identity, story.say)
-            except (DecryptionError, InvalidKey, RefkxError, ValueError) as exc:
-                story.check(KEMS[kem_name].forward_secrecy)      # only the ephemeral KEM resists
-                story.say(f"       -> FAILS ({type(exc).__name__}). The key share is an ephemeral "
-                          f"{kem_name} public key;")
-                story.say("          the RSA key only ever SIGNED. The private halves that could "
-                          "rebuild the")
-                story.say("          shared secret were erased when the handshake ended.")
-            else:
-                story.check(not KEMS[kem_name].forward_secrecy)
-                for direction, text in found:
-                    story.say(f"       EVE READS ({direction}): {text.decode()}")
-    story.lesson("RSA key transport encrypts the session secret to the server's long-term",
-                 "key: whoever gets that key later decrypts every recorded session.",
-                 "With an ephemeral KEM the long-term key only signs; the secret came from",
-                 "key pairs that no longer exist. That is forward secrecy (why TLS 1.3",
-                 "dropped RSA key transport).")
-
-
-# --------------------------------------------------------------------------
 # Entry point
 # --------------------------------------------------------------------------
 
@@ -485,16 +329,13 @@ def run_demo(args) -> int:
     started = time.perf_counter()
     try:
         if getattr(args, "mitm", False) or getattr(args, "forward_secrecy", False):
-            if getattr(args, "mitm", False):
-                if not KEMS[kem_name].forward_secrecy:
-                    story.say(f"(--mitm uses the anonymous mode, which {kem_name} cannot run: "
-                              "using x25519)")
-                    kem_name = "x25519"
-                mitm(story, kem_name)
-            if getattr(args, "forward_secrecy", False):
-                forward_secrecy(story)
-        else:
-            full_session(story, kem_name)
+            # The two attack stories are lessons now: `lesson mitm`, `lesson forward-secrecy`.
+            from .lessons import run_lesson
+            names = [name for flag, name in (("mitm", "mitm"),
+                                             ("forward_secrecy", "forward-secrecy"))
+                     if getattr(args, flag, False)]
+            return max(run_lesson(name) for name in names)
+        full_session(story, kem_name)
     except RefkxError as exc:                        # a demo that fails is a failed check
         print(f"demo failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

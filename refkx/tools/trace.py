@@ -14,6 +14,8 @@ Topics and the documents whose intermediate values they reproduce:
            RSASSA-PSS-SIGN with EMSA-PSS-ENCODE §9.1.1).
 - session  RFC 8446 §7.1 key schedule, every secret with its label, in the order of
            RFC 8448 §3 (on RFC 8448's inputs by default, or a fresh refkx session).
+- mlkem    FIPS 203 Algorithms 13-18: every intermediate of KeyGen, Encaps and Decaps
+           (refkx/tools/trace_mlkem.py); --reject takes the implicit-rejection path.
 
 Each topic has a `*_lines(...)` function returning the text as a list of lines, so
 tests compare the output with the published values. The computation itself is done
@@ -30,7 +32,7 @@ from __future__ import annotations
 import re
 import sys
 
-TOPICS = ("aes", "gcm", "x25519", "dh", "rsa-oaep", "rsa-pss", "session")
+TOPICS = ("aes", "gcm", "x25519", "dh", "rsa-oaep", "rsa-pss", "session", "mlkem")
 
 # FIPS 197 Appendix B's example
 FIPS197_B_KEY = bytes.fromhex("2b7e151628aed2a6abf7158809cf4f3c")
@@ -475,6 +477,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--fresh", action="store_true",
                         help="session: a fresh refkx session instead of RFC 8448's inputs")
     parser.add_argument("--kem", default="x25519", help="session --fresh: the KEM")
+    parser.add_argument("--set", default="768", choices=("512", "768", "1024"),
+                        help="mlkem: the parameter set (default 768)")
+    parser.add_argument("--d", help="mlkem: KeyGen seed d (32 bytes hex)")
+    parser.add_argument("--z", help="mlkem: implicit-rejection seed z (32 bytes hex)")
+    parser.add_argument("--m", help="mlkem: Encaps randomness m (32 bytes hex)")
+    parser.add_argument("--reject", action="store_true",
+                        help="mlkem: change the ciphertext, show the implicit rejection")
+    parser.add_argument("--full", action="store_true",
+                        help="mlkem: every coefficient and byte, not shortened")
 
 
 def run_trace(args) -> int:
@@ -527,4 +538,8 @@ def _lines_for(args) -> list[str]:
         return rsa_pss_lines()
     if topic == "session":
         return session_lines(fresh=args.fresh, kem=args.kem)
+    if topic == "mlkem":
+        from .trace_mlkem import mlkem_lines
+        return mlkem_lines(args.set, _hex_arg(args.d, "d"), _hex_arg(args.z, "z"),
+                           _hex_arg(args.m, "m"), reject=args.reject, full=args.full)
     raise ValueError(f"unknown topic {topic!r}")
