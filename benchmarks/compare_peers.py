@@ -212,7 +212,7 @@ def bench_rsa(args) -> None:
         nums = pyca_rsa.generate_private_key(65537, 2048).private_numbers()
         key = rsa.RSAPrivateKey(nums.public_numbers.n, 65537, nums.d, nums.p, nums.q)
     except ImportError:
-        key = rsa.generate_private_key(2048)
+        key = rsa.generate_private_key(key_size=2048)
     c = secrets.randbelow(key.n)
     bare = lambda: rsa_primitives.crt_exponentiation(key.p, key.q, key.dP, key.dQ, key.qInv, c)
     from refkx import impl
@@ -233,6 +233,112 @@ def bench_rsa(args) -> None:
                 args.repeat)
 
 
+# --- TLS 1.3 handshake vs tlslite-ng and the stdlib ssl module ---------------------------------
+def _tls_identity():
+    """A 2048-bit RSA leaf certificate and key, made by cryptography (needed for tlslite's PEM)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import tls_certs
+    return tls_certs.leaf()
+
+
+def _refkx_handshake(identity, group):
+    from refkx.tls import Client, Server
+
+    def run():
+        client = Client("localhost", pins=[identity.pin], groups=[group],
+                        cipher_suites=["TLS_AES_128_GCM_SHA256"], trace=False)
+        server = Server([identity.cert_der], identity.key, groups=[group], trace=False)
+        client.start()
+        server.receive(client.data_to_send())
+        client.receive(server.data_to_send())
+        server.receive(client.data_to_send())
+        assert client.handshake_complete and server.handshake_complete
+    return run
+
+
+def _tlslite_handshake(identity, group):
+    import socket
+    import threading
+    from tlslite.api import HandshakeSettings, TLSConnection, X509CertChain, parsePEMKey
+    chain = X509CertChain()
+    chain.parsePemList(identity.cert_pem.decode())
+    key = parsePEMKey(identity.key_pem.decode(), private=True)
+
+    def settings():
+        s = HandshakeSettings()
+        s.minVersion = s.maxVersion = (3, 4)
+        s.keyShares = [group]
+        s.eccCurves = [group] + [c for c in s.eccCurves if c != group]
+        s.cipherNames = ["aes128gcm"]
+        return s
+
+    def run():
+        a, b = socket.socketpair()
+        errors = []
+
+        def serve():
+            try:
+                TLSConnection(b).handshakeServer(certChain=chain, privateKey=key,
+                                                 settings=settings())
+            except Exception as exc:        # reported after the join
+                errors.append(exc)
+        thread = threading.Thread(target=serve)
+        thread.start()
+        TLSConnection(a).handshakeClientCert(settings=settings())
+        thread.join()
+        a.close()
+        b.close()
+        assert not errors, errors
+    return run
+
+
+def _ssl_handshake(identity):
+    import ssl
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(identity.certfile, identity.keyfile)
+    client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    client_context.minimum_version = ssl.TLSVersion.TLSv1_3
+    client_context.load_verify_locations(identity.certfile)
+    client_context.check_hostname = False
+
+    def run():
+        bios = [ssl.MemoryBIO() for _ in range(4)]
+        client = client_context.wrap_bio(bios[0], bios[1])
+        server = server_context.wrap_bio(bios[2], bios[3], server_side=True)
+        for _ in range(4):
+            for side in (client, server):
+                try:
+                    side.do_handshake()
+                except ssl.SSLWantReadError:
+                    pass
+            bios[2].write(bios[1].read())
+            bios[0].write(bios[3].read())
+        assert client.version() == "TLSv1.3"
+    return run
+
+
+def bench_tls(args) -> None:
+    print("TLS 1.3 full handshake (RSA-2048 PSS certificate, AES-128-GCM, both sides in one "
+          "process) vs tlslite-ng 0.8.2 over a socketpair")
+    if _peer("tlslite.api", "tlslite-ng==0.8.2") is None:
+        return
+    try:
+        identity = _tls_identity()
+    except Exception as exc:                  # cryptography missing: pytest's skip
+        print(f"  skipped: the test certificates need the `compare` extra ({exc})")
+        return
+    from refkx import kem
+    for group in ("x25519", "x25519mlkem768"):
+        if group not in kem.KEMS:
+            print(f"  {group}: refkx.kem has no {group}; skipped")
+            continue
+        if group == "x25519mlkem768" and _peer("kyber_py.ml_kem", "kyber-py==1.2.0") is None:
+            continue
+        compare(f"handshake {group} (tlslite-ng)", _refkx_handshake(identity, group),
+                _tlslite_handshake(identity, group), args.repeat, budget=1.0)
+    ssl_run = _ssl_handshake(identity)
+    compare("handshake x25519 (stdlib ssl, OpenSSL in C)", _refkx_handshake(identity, "x25519"),
+            ssl_run, args.repeat, budget=1.0, note="(< 1: OpenSSL faster)")
 # --- ML-KEM vs kyber-py ------------------------------------------------------------------------
 
 def _time_alone(fn, repeat: int, budget: float = 0.25) -> float:
@@ -304,8 +410,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the 1 MiB runs")
     parser.add_argument("--repeat", type=int, default=5, help="alternating runs per side")
-    parser.add_argument("--only", default="gcm,ctr,x25519,dh,rsa,mlkem",
-                        help="comma-separated subset of gcm,ctr,x25519,dh,rsa,mlkem")
+    parser.add_argument("--only", default="gcm,ctr,x25519,dh,rsa,mlkem,tls",
+                        help="comma-separated subset of gcm,ctr,x25519,dh,rsa,mlkem,tls")
     args = parser.parse_args(argv)
     print(machine())
     from refkx import impl
@@ -314,7 +420,7 @@ def main(argv=None) -> int:
                                 ", ".join(f"{k} {v}" for k, v in impl.active().items())))
     print("ratio = peer time / refkx time (> 1: refkx faster); CPU time, min of runs\n")
     benches = {"gcm": bench_gcm, "ctr": bench_ctr, "x25519": bench_x25519, "dh": bench_dh,
-               "rsa": bench_rsa, "mlkem": bench_mlkem}
+               "rsa": bench_rsa, "mlkem": bench_mlkem, "tls": bench_tls}
     for name in args.only.split(","):
         benches[name.strip()](args)
         print()

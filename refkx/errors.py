@@ -32,4 +32,31 @@ class DecryptionError(RefkxError, ValueError):
 
 
 class HandshakeError(RefkxError):
-    """The session handshake or record layer saw a bad message; the session is dead."""
+    """The session handshake or record layer saw a bad message; the session is dead.
+
+    `.alert` names the RFC 8446 §6 alert description that fits, or is None.
+    """
+
+    def __init__(self, message: str = "", alert: "str | None" = None) -> None:
+        super().__init__(message)
+        self.alert = alert
+
+
+class DERError(RefkxError, ValueError):
+    """Input is not valid DER (X.690 §10) for the structure expected, or not valid PEM
+    (RFC 7468) around it; the message has the offset."""
+
+
+class UnsupportedAlgorithm(RefkxError, ValueError):
+    """Well-formed input that refkx does not implement (an EC key, an encrypted key file)."""
+
+
+class CertificateError(HandshakeError):
+    """A certificate, chain or pin failed a check; the message names the check.
+
+    `.alert` is the RFC 8446 §6 alert a TLS peer sends for it: "bad_certificate"
+    (default), "certificate_expired", "unknown_ca", "unsupported_certificate".
+    """
+
+    def __init__(self, message: str = "", alert: str = "bad_certificate") -> None:
+        super().__init__(message, alert)

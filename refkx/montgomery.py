@@ -173,6 +173,11 @@ class MontgomeryPublicKey:
         """The encoded u-coordinate, exactly as received or computed."""
         return self._u
 
+    def public_bytes(self, encoding, format) -> bytes:
+        """pyca's public_bytes: SubjectPublicKeyInfo (RFC 8410) in PEM/DER, or Raw/Raw."""
+        from . import serialization   # the key-file layer builds on this module: imported at call time
+        return serialization.public_bytes(self, encoding, format)
+
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
@@ -206,7 +211,10 @@ class MontgomeryPrivateKey:
     @classmethod
     def generate(cls, rng: Optional[Callable[[int], bytes]] = None):
         """A new key from `rng(key size)` bytes (default: secrets.token_bytes)."""
-        return cls((rng or secrets.token_bytes)(cls._key_size))
+        if rng is not None and not callable(rng):
+            raise TypeError(f"rng must be a callable taking a byte count, or None, "
+                            f"not {type(rng).__name__}")
+        return cls((secrets.token_bytes if rng is None else rng)(cls._key_size))
 
     @classmethod
     def from_private_bytes(cls, data: bytes):
@@ -216,6 +224,11 @@ class MontgomeryPrivateKey:
     def private_bytes_raw(self) -> bytes:
         """The private bytes as given (clamping happens inside X25519 / X448)."""
         return self._k
+
+    def private_bytes(self, encoding, format, encryption_algorithm=None) -> bytes:
+        """pyca's private_bytes: PKCS #8 (RFC 8410 §7) in PEM/DER, or Raw/Raw."""
+        from . import serialization
+        return serialization.private_bytes(self, encoding, format, encryption_algorithm)
 
     def public_key(self) -> MontgomeryPublicKey:
         """§6.1: K_A = X25519(a, 9); §6.2: K_A = X448(a, 5). Computed once."""

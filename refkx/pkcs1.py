@@ -5,6 +5,8 @@
   step 3), with independent hashes for the label hash and for MGF1.
 * RSAES-PKCS1-v1_5, §7.2 (key transport, block type 2).
 * RSASSA-PSS, §8.1, with EMSA-PSS §9.1 and an explicit salt length.
+* RSASSA-PKCS1-v1_5, §8.2, with EMSA-PKCS1-v1_5 §9.2 (the DigestInfo
+  prefixes of §9.2 note 1).
 
 Variable names are RFC 8017's (M, EM, DB, PS, lHash, maskedDB, mHash, M', H,
 k the modulus length in octets), except that the RFC's lengths hLen (the hash
@@ -42,7 +44,7 @@ from typing import Callable, Optional
 from .encoding import constant_time_equal, i2osp, os2ip, require_bytes, require_int, xor_bytes
 from .errors import DecryptionError, InvalidSignature
 from .hmac import hmac, new_hash
-from .rsa_primitives import rsadp, rsaep, rsasp1, rsavp1
+from .rsa_primitives import PRIVATE_FIELDS, require_key_numbers, rsadp, rsaep, rsasp1, rsavp1
 
 Rng = Callable[[int], bytes]
 Trace = Optional[list]
@@ -50,6 +52,7 @@ Trace = Optional[list]
 DECRYPTION_ERROR = "decryption error"  # RFC 8017 §7.1.2 / §7.2.2: one message for every cause
 PKCS1_V1_5_MIN_PS_LEN = 8  # RFC 8017 §7.2.1: PS is at least eight octets
 PKCS1_V1_5_OVERHEAD = 3 + PKCS1_V1_5_MIN_PS_LEN  # 0x00 || 0x02 || PS || 0x00
+PKCS1_V1_5_SIGNATURE_MIN_PS_LEN = 8  # RFC 8017 §9.2 step 3: PS is at least eight 0xff octets
 PSS_TRAILER = 0xBC  # RFC 8017 §9.1.1 step 12
 PSS_M_PRIME_PADDING = bytes(8)  # RFC 8017 §9.1.1 step 5: (0x)00 00 00 00 00 00 00 00
 
@@ -86,7 +89,8 @@ def _record(trace: Trace, name: str, value: bytes) -> None:
 
 
 def _modulus_octets(key) -> int:
-    """k, the length in octets of the modulus n (RFC 8017 §3.1)."""
+    """k, the length in octets of the modulus n (RFC 8017 §3.1); TypeError if `key` is no key."""
+    require_key_numbers("key", key, "n", "e")
     return (key.n.bit_length() + 7) // 8
 
 
@@ -356,6 +360,8 @@ def implicit_rejection_message(private_key, C: bytes) -> bytes:
     attacker who sends the same C twice sees the same answer, and cannot tell
     it from a real decryption (OpenSSL 3.2+ returns the same bytes).
     """
+    require_key_numbers("private_key", private_key, *PRIVATE_FIELDS)
+    C = require_bytes("ciphertext", C)
     k = _modulus_octets(private_key)
     # KDK = HMAC-SHA-256(key = SHA-256(I2OSP(d, k)), message = C).
     kdk = hmac(_hash(IR_HASH, i2osp(private_key.d, k)), C, IR_HASH)
@@ -482,9 +488,10 @@ def _pss_parameters(key, hash_name: str, s_len: Optional[int],
     h_len = _check_hash(hash_name)
     _check_hash(mgf_hash_name)
     s_len = _salt_length(s_len, h_len)
+    k = _modulus_octets(key)
     mod_bits = key.n.bit_length()
     _pss_lengths(mod_bits - 1, hash_name, s_len)
-    return mgf_hash_name, s_len, mod_bits, _modulus_octets(key)
+    return mgf_hash_name, s_len, mod_bits, k
 
 
 def rsassa_pss_sign(private_key, M: bytes, hash_name: str = "sha1", s_len: Optional[int] = None,
@@ -534,6 +541,105 @@ def rsassa_pss_verify(public_key, M: bytes, S: bytes, hash_name: str = "sha1",
     emsa_pss_verify(M, EM, mod_bits - 1, hash_name, mgf_hash_name, s_len)
 
 
+# --- RSASSA-PKCS1-v1_5 (RFC 8017 §8.2) with EMSA-PKCS1-v1_5 (§9.2) ----------------------
+
+# RFC 8017 §9.2 note 1: the DER encoding T of DigestInfo = SEQUENCE { SEQUENCE { hash OID,
+# NULL }, OCTET STRING H } is this prefix followed by H. The tests rebuild each prefix
+# with refkx.asn1 from the hash's object identifier.
+DIGEST_INFO_PREFIXES = {
+    "sha1": bytes.fromhex("3021300906052b0e03021a05000414"),
+    "sha224": bytes.fromhex("302d300d06096086480165030402040500041c"),
+    "sha256": bytes.fromhex("3031300d060960864801650304020105000420"),
+    "sha384": bytes.fromhex("3041300d060960864801650304020205000430"),
+    "sha512": bytes.fromhex("3051300d060960864801650304020305000440"),
+    "sha512_224": bytes.fromhex("302d300d06096086480165030402050500041c"),
+    "sha512_256": bytes.fromhex("3031300d060960864801650304020605000420"),
+    # The same construction with the SHA-3 object identifiers (NIST CSOR hashAlgs 7-10),
+    # which RFC 8017 predates; Wycheproof tests them.
+    "sha3_224": bytes.fromhex("302d300d06096086480165030402070500041c"),
+    "sha3_256": bytes.fromhex("3031300d060960864801650304020805000420"),
+    "sha3_384": bytes.fromhex("3041300d060960864801650304020905000430"),
+    "sha3_512": bytes.fromhex("3051300d060960864801650304020a05000440"),
+}
+
+
+def _digest_info_prefix(hash_name: str) -> bytes:
+    key = hash_name.lower().replace("-", "_").replace("/", "_")
+    if key not in DIGEST_INFO_PREFIXES:
+        raise ValueError(f"PKCS #1 v1.5 signatures support {', '.join(DIGEST_INFO_PREFIXES)}, "
+                         f"not {hash_name!r}")
+    return DIGEST_INFO_PREFIXES[key]
+
+
+def emsa_pkcs1_v1_5_encode(M: bytes, em_len: int, hash_name: str, trace: Trace = None) -> bytes:
+    """RFC 8017 §9.2 EMSA-PKCS1-V1_5-ENCODE(M, emLen) -> EM = 0x00 || 0x01 || PS || 0x00 || T."""
+    prefix = _digest_info_prefix(hash_name)
+    # Step 1: H = Hash(M).
+    H = _hash(hash_name, M)
+    _record(trace, "H", H)
+    # Step 2: T = DER(DigestInfo) = prefix || H.
+    T = prefix + H
+    _record(trace, "T", T)
+    # Step 3: if emLen < tLen + 11, output "intended encoded message length too short".
+    if em_len < len(T) + 3 + PKCS1_V1_5_SIGNATURE_MIN_PS_LEN:
+        raise ValueError(f"intended encoded message length too short: a {em_len * 8}-bit key "
+                         f"cannot carry a {hash_name} DigestInfo")
+    # Step 4: PS = emLen - tLen - 3 octets 0xff.
+    PS = b"\xff" * (em_len - len(T) - 3)
+    # Step 5: EM = 0x00 || 0x01 || PS || 0x00 || T.
+    EM = b"\x00\x01" + PS + b"\x00" + T
+    _record(trace, "EM", EM)
+    return EM
+
+
+def rsassa_pkcs1_v1_5_sign(private_key, M: bytes, hash_name: str = "sha256",
+                           trace: Trace = None) -> bytes:
+    """RFC 8017 §8.2.1 RSASSA-PKCS1-V1_5-SIGN(K, M) -> S."""
+    M = require_bytes("message", M)
+    k = _modulus_octets(private_key)
+    # Step 1: EM = EMSA-PKCS1-V1_5-ENCODE(M, k).
+    EM = emsa_pkcs1_v1_5_encode(M, k, hash_name, trace)
+    # Step 2.a: m = OS2IP(EM); 2.b: s = RSASP1(K, m); 2.c: S = I2OSP(s, k).
+    s = rsasp1(private_key, os2ip(EM))
+    S = i2osp(s, k)
+    _record(trace, "S", S)
+    # Step 3: output S.
+    return S
+
+
+def rsassa_pkcs1_v1_5_verify(public_key, M: bytes, S: bytes, hash_name: str = "sha256",
+                             trace: Trace = None) -> None:
+    """RFC 8017 §8.2.2 RSASSA-PKCS1-V1_5-VERIFY((n, e), M, S): returns, or InvalidSignature.
+
+    Step 3-4 re-encode and compare (the RFC's method): no DigestInfo parsing, so
+    no BER leniency or garbage after the hash can be accepted (Bleichenbacher 2006).
+    """
+    M = require_bytes("message", M)
+    S = require_bytes("signature", S)
+    k = _modulus_octets(public_key)
+    _digest_info_prefix(hash_name)
+    # Step 1: if the length of S is not k octets, output "invalid signature".
+    if len(S) != k:
+        raise InvalidSignature("invalid signature")
+    # Step 2.a: s = OS2IP(S); 2.b: m = RSAVP1((n, e), s) (s out of range: "invalid signature").
+    s = os2ip(S)
+    if s >= public_key.n:
+        raise InvalidSignature("invalid signature")
+    m = rsavp1(public_key, s)
+    # Step 2.c: EM = I2OSP(m, k).
+    EM = i2osp(m, k)
+    _record(trace, "EM", EM)
+    # Step 3: EM' = EMSA-PKCS1-V1_5-ENCODE(M, k) ("too short": "invalid signature").
+    try:
+        EM_prime = emsa_pkcs1_v1_5_encode(M, k, hash_name)
+    except ValueError:
+        raise InvalidSignature("invalid signature") from None
+    _record(trace, "EM'", EM_prime)
+    # Step 4: compare EM and EM'; "valid signature" if they are the same.
+    if not constant_time_equal(EM, EM_prime):
+        raise InvalidSignature("invalid signature")
+
+
 # --- padding objects (the API of refkx.rsa keys) --------------------------------------
 
 def _check_rng(rng) -> Optional[Rng]:
@@ -579,21 +685,26 @@ class OAEP:
 
 
 class PKCS1v15:
-    """RSAES-PKCS1-v1_5 (RFC 8017 §7.2), for key transport only (legacy: prefer OAEP).
+    """PKCS #1 v1.5: RSAES-PKCS1-v1_5 (RFC 8017 §7.2, key transport; legacy: prefer
+    OAEP) and RSASSA-PKCS1-v1_5 signatures (§8.2) with the hash `hash_name`
+    (encryption ignores it).
 
     `implicit_rejection=True`: a padding error returns a deterministic synthetic
     message (draft-irtf-cfrg-rsa-guidance, as OpenSSL 3.2+ does) instead of
     raising DecryptionError. `rng(n) -> bytes` supplies the padding string PS
     (zero octets are redrawn)."""
 
-    def __init__(self, *, implicit_rejection: bool = False, rng: Optional[Rng] = None) -> None:
+    def __init__(self, hash_name: str = "sha256", *, implicit_rejection: bool = False,
+                 rng: Optional[Rng] = None) -> None:
+        self.hash_name = _check_hash_name(hash_name, "hash_name")
         if not isinstance(implicit_rejection, bool):
             raise TypeError("implicit_rejection must be a bool")
         self.implicit_rejection = implicit_rejection
         self.rng = _check_rng(rng)
 
     def __repr__(self) -> str:
-        return f"PKCS1v15(implicit_rejection={self.implicit_rejection})"
+        return (f"PKCS1v15(hash_name={self.hash_name!r}, "
+                f"implicit_rejection={self.implicit_rejection})")
 
     def max_message_length(self, key) -> int:
         return _modulus_octets(key) - PKCS1_V1_5_OVERHEAD
@@ -603,6 +714,12 @@ class PKCS1v15:
 
     def _decrypt(self, private_key, ciphertext: bytes) -> bytes:
         return rsaes_pkcs1_v1_5_decrypt(private_key, ciphertext, self.implicit_rejection)
+
+    def _sign(self, private_key, message: bytes) -> bytes:
+        return rsassa_pkcs1_v1_5_sign(private_key, message, self.hash_name)
+
+    def _verify(self, public_key, signature: bytes, message: bytes) -> None:
+        rsassa_pkcs1_v1_5_verify(public_key, message, signature, self.hash_name)
 
 
 class PSS:

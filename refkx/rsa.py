@@ -6,7 +6,7 @@ dP = d mod (p - 1), dQ = d mod (q - 1), qInv = q^-1 mod p. The primitives of
 re-exported here; the encoding schemes (OAEP, PKCS #1 v1.5, PSS) live in
 refkx.pkcs1, and their padding objects are re-exported here:
 
-    key = generate_private_key(2048)
+    key = generate_private_key(public_exponent=65537, key_size=2048)
     C = key.public_key().encrypt(b"secret", OAEP("sha256"))
     key.decrypt(C, OAEP("sha256"))                       # -> b"secret"
     S = key.sign(b"transcript", PSS("sha256"))
@@ -25,10 +25,11 @@ Policy (decisions the specs leave to us):
   private operation (a pairwise-consistency test); p and q are not tested for
   primality (that trial catches composite "primes" with overwhelming probability).
 
-Public key byte encoding (`public_bytes`, for the KEM layer):
-    u16(len(n)) || n || u16(len(e)) || e
-with big-endian u16 lengths and n, e as big-endian integers without leading
-zero octets (n is exactly k octets). `from_public_bytes` accepts nothing else.
+Key files: `private_bytes(encoding, format)` and `public_bytes(encoding,
+format)` have pyca's signatures and are written by refkx.serialization (PKCS #1,
+PKCS #8, SubjectPublicKeyInfo, PEM or DER). `public_bytes()` with no arguments
+is the DER SubjectPublicKeyInfo (what the KEM layer sends), and
+`from_public_bytes` reads exactly that, raising InvalidKey for anything else.
 
 CPython integers are not constant-time: this module teaches and cross-checks;
 it does not protect production secrets.
@@ -65,7 +66,6 @@ WEAK_KEY_BITS = 1024  # smallest modulus accepted at all (test keys and publishe
 MAX_KEY_BITS = 16384  # largest modulus accepted from outside (bounds the work a peer can cause)
 MIN_GENERATION_E = (1 << 16) + 1  # FIPS 186-5 §5.1: 2^16 < e < 2^256
 MAX_GENERATION_E = 1 << 256
-_LENGTH_PREFIX = 2  # octets of each length field in public_bytes
 
 
 def _check_public_numbers(n: int, e: int) -> None:
@@ -115,39 +115,34 @@ class RSAPublicKey:
         return padding._encrypt(self, plaintext)
 
     def verify(self, signature: bytes, message: bytes, padding) -> None:
-        """RSASSA-PSS verification: returns None, or raises InvalidSignature."""
-        if not isinstance(padding, PSS):
-            raise TypeError("padding must be refkx.rsa.PSS for signatures")
+        """RSASSA-PSS or RSASSA-PKCS1-v1_5 verification: returns None, or raises InvalidSignature."""
+        if not isinstance(padding, (PSS, PKCS1v15)):
+            raise TypeError("padding must be refkx.rsa.PSS or refkx.rsa.PKCS1v15 for signatures")
         padding._verify(self, signature, message)
 
-    def public_bytes(self) -> bytes:
-        """u16(len(n)) || n || u16(len(e)) || e, big-endian, minimal octets (see module doc)."""
-        n_octets = self.n.to_bytes((self.n.bit_length() + 7) // 8, "big")
-        e_octets = self.e.to_bytes((self.e.bit_length() + 7) // 8, "big")
-        return (len(n_octets).to_bytes(_LENGTH_PREFIX, "big") + n_octets
-                + len(e_octets).to_bytes(_LENGTH_PREFIX, "big") + e_octets)
+    def public_bytes(self, encoding=None, format=None) -> bytes:
+        """pyca's public_bytes(encoding, format); no arguments: DER SubjectPublicKeyInfo."""
+        # refkx.serialization builds on this module, so it is imported at call time (see docs/architecture.md).
+        from . import serialization
+        if encoding is None and format is None:
+            encoding = serialization.Encoding.DER
+            format = serialization.PublicFormat.SubjectPublicKeyInfo
+        return serialization.public_bytes(self, encoding, format)
 
     @classmethod
     def from_public_bytes(cls, data: bytes) -> "RSAPublicKey":
-        """Parse `public_bytes` output; InvalidKey for any other byte string."""
+        """The key in a DER SubjectPublicKeyInfo (rsaEncryption); InvalidKey for anything else."""
+        from . import serialization
         data = require_bytes("data", data)
-        fields = []
-        offset = 0
-        for name in ("n", "e"):
-            if len(data) < offset + _LENGTH_PREFIX:
-                raise InvalidKey(f"RSA public key encoding truncated before len({name})")
-            length = int.from_bytes(data[offset:offset + _LENGTH_PREFIX], "big")
-            offset += _LENGTH_PREFIX
-            value = data[offset:offset + length]
-            if length == 0 or len(value) != length:
-                raise InvalidKey(f"RSA public key encoding: bad length for {name}")
-            if value[0] == 0:
-                raise InvalidKey(f"RSA public key encoding: {name} has a leading zero octet")
-            fields.append(int.from_bytes(value, "big"))
-            offset += length
-        if offset != len(data):
-            raise InvalidKey("RSA public key encoding has trailing bytes")
-        return cls(*fields)
+        try:
+            key = serialization.load_der_public_key(data)
+        except ValueError as exc:     # DERError, UnsupportedAlgorithm (InvalidKey passes through)
+            if isinstance(exc, InvalidKey):
+                raise
+            raise InvalidKey(f"not an RSA SubjectPublicKeyInfo ({exc})") from None
+        if not isinstance(key, RSAPublicKey) or key.public_bytes() != data:
+            raise InvalidKey("not an RSA SubjectPublicKeyInfo")
+        return key
 
 
 class RSAPrivateKey:
@@ -207,6 +202,11 @@ class RSAPrivateKey:
     def public_key(self) -> RSAPublicKey:
         return RSAPublicKey(self.n, self.e)
 
+    def private_bytes(self, encoding, format, encryption_algorithm=None) -> bytes:
+        """pyca's private_bytes: PrivateFormat.PKCS8 or .TraditionalOpenSSL, PEM or DER."""
+        from . import serialization   # builds on this module: imported at call time
+        return serialization.private_bytes(self, encoding, format, encryption_algorithm)
+
     def decrypt(self, ciphertext: bytes, padding) -> bytes:
         """RSAES-OAEP or RSAES-PKCS1-v1_5 decryption; DecryptionError for every failure."""
         if not isinstance(padding, (OAEP, PKCS1v15)):
@@ -214,23 +214,29 @@ class RSAPrivateKey:
         return padding._decrypt(self, ciphertext)
 
     def sign(self, message: bytes, padding) -> bytes:
-        """RSASSA-PSS signature of `message` (k octets)."""
-        if not isinstance(padding, PSS):
-            raise TypeError("padding must be refkx.rsa.PSS for signatures")
+        """RSASSA-PSS or RSASSA-PKCS1-v1_5 signature of `message` (k octets)."""
+        if not isinstance(padding, (PSS, PKCS1v15)):
+            raise TypeError("padding must be refkx.rsa.PSS or refkx.rsa.PKCS1v15 for signatures")
         return padding._sign(self, message)
 
 
-def generate_private_key(bits: int = 2048, public_exponent: int = 65537, *,
+def generate_private_key(public_exponent: int = 65537, key_size: int = 2048, *,
                          rng: Optional[Rng] = None, _allow_weak: bool = False) -> RSAPrivateKey:
-    """A fresh RSA key of exactly `bits` bits (FIPS 186-5 §5.1 with Appendix A.1.3 primes).
+    """A fresh RSA key of exactly `key_size` bits (FIPS 186-5 §5.1 with Appendix A.1.3 primes).
 
-    `_allow_weak=True` (tests only) admits 1024-bit keys and odd e >= 3.
+    The order and names of pyca/cryptography: generate_private_key(public_exponent=65537,
+    key_size=2048). `_allow_weak=True` (tests only) admits 1024-bit keys and odd e >= 3.
     `rng(n) -> bytes` replaces `secrets` for the prime search (tests only).
     """
-    bits = require_int("bits", bits)
     e = require_int("public_exponent", public_exponent)
+    bits = require_int("key_size", key_size)
     if not isinstance(_allow_weak, bool):
         raise TypeError("_allow_weak must be a bool")
+    if WEAK_KEY_BITS <= e <= MAX_KEY_BITS and e % 2 == 0:
+        # generate_private_key(2048) or (2048, 65537): the order of an older refkx.
+        raise ValueError(f"public_exponent={e} looks like a key size: the arguments are "
+                         "generate_private_key(public_exponent, key_size), as in "
+                         "pyca/cryptography (e.g. generate_private_key(65537, 2048))")
     min_bits = WEAK_KEY_BITS if _allow_weak else MIN_KEY_BITS
     if bits < min_bits:
         hint = "" if _allow_weak or bits < WEAK_KEY_BITS else " (1024 only with _allow_weak=True, for tests)"

@@ -1,9 +1,9 @@
 """A minimal hybrid session: an authenticated KEM handshake, the TLS 1.3 key schedule
 and AES-GCM records, sans-I/O (bytes in, bytes out; no sockets here).
 
-Established designs, not new ones: the key schedule is RFC 8446 §7.1 (refkx.keyschedule),
+Established designs, not new ones: the key schedule is RFC 8446 §7.1 (refkx.tls.keyschedule),
 the server's signature is a TLS 1.3 CertificateVerify (§4.4.3), the Finished MACs are
-§4.4.4, the records are §5.2-§5.5 (refkx.record) and key update is §4.6.3 / §7.2. Only
+§4.4.4, the records are §5.2-§5.5 (refkx.tls.record) and key update is §4.6.3 / §7.2. Only
 the framing of the handshake messages is our own; docs/session.md shows it byte by byte.
 
     client = Client(kem="x25519", server_key=server_public_key)   # pin the server's key
@@ -55,12 +55,12 @@ from contextlib import contextmanager
 from enum import Enum
 from typing import Callable, Iterable, Optional
 
-from . import keyschedule as ks
+from .tls import keyschedule as ks
 from . import kem as kem_module
 from . import rsa
 from .encoding import constant_time_equal, require_bytes, require_int
 from .errors import HandshakeError
-from .record import (CIPHER_SUITES, CONTENT_ALERT, CONTENT_APPLICATION_DATA, CONTENT_HANDSHAKE,
+from .tls.record import (CIPHER_SUITES, CONTENT_ALERT, CONTENT_APPLICATION_DATA, CONTENT_HANDSHAKE,
                      MAX_PLAINTEXT, RECORD_LIMIT, SUITES_BY_CODE, CipherSuite, RecordProtection,
                      record_header, split_records)
 
@@ -202,7 +202,10 @@ def _parse_hello(body: bytes) -> tuple[bytes, CipherSuite, str, bytes]:
         raise HandshakeError(_FAILURE)
     random = reader.take(RANDOM_SIZE)
     suite = SUITES_BY_CODE.get(reader.uint(2))
-    kem_name = reader.vector(1).decode("ascii")
+    raw_name = reader.vector(1)
+    if not raw_name.isascii():                 # attacker bytes: the one HandshakeError
+        raise HandshakeError(_FAILURE)
+    kem_name = raw_name.decode("ascii")
     key_share = reader.vector(2)
     reader.end()
     if suite is None or kem_name not in kem_module.KEMS:
@@ -238,6 +241,13 @@ class _Endpoint:
     def __init__(self, rng: Optional[Rng], trace: bool, record_limit: int) -> None:
         if rng is not None and not callable(rng):
             raise TypeError("rng must be a callable rng(n) -> bytes")
+        if rng is not None:
+            # Checked once here, before any state exists, so that a bad rng is a TypeError
+            # now and not a failed handshake later.
+            sample = rng(1)
+            if not isinstance(sample, bytes) or len(sample) != 1:
+                raise TypeError(f"rng(n) must return n bytes (bytes, not "
+                                f"{type(sample).__name__})")
         if not isinstance(trace, bool):
             raise TypeError("trace must be a bool")
         self.record_limit = require_int("record_limit", record_limit)

@@ -1,11 +1,11 @@
-"""refkx.keyschedule: RFC 8448 §3 vectors, then API checks and properties."""
+"""refkx.tls.keyschedule: RFC 8448 §3 vectors, then API checks and properties."""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from refkx import hkdf
-from refkx import keyschedule as ks
+from refkx.tls import keyschedule as ks
 from refkx.kat.tls13 import trace
 from kat_params import kat_parametrize
 

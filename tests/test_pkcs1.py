@@ -442,7 +442,7 @@ def test_operations_refuse_str_and_accept_bytes_like():
 
 def test_padding_reprs():
     assert "sha256" in repr(OAEP()) and "label" in repr(OAEP())
-    assert repr(PKCS1v15()) == "PKCS1v15(implicit_rejection=False)"
+    assert repr(PKCS1v15()) == "PKCS1v15(hash_name='sha256', implicit_rejection=False)"
     assert "salt_length=32" in repr(PSS())
 
 

@@ -57,27 +57,48 @@ def test_generated_key_properties(bits):
 
 def test_generate_key_policy():
     with pytest.raises(ValueError, match="_allow_weak"):
-        generate_private_key(1024)
+        generate_private_key(key_size=1024)
     with pytest.raises(ValueError):
-        generate_private_key(1022, _allow_weak=True)
+        generate_private_key(key_size=1022, _allow_weak=True)
     with pytest.raises(ValueError):
-        generate_private_key(512, _allow_weak=True)
+        generate_private_key(key_size=512, _allow_weak=True)
     with pytest.raises(ValueError, match="even"):
-        generate_private_key(2049)
+        generate_private_key(key_size=2049)
     with pytest.raises(ValueError):
-        generate_private_key(32768)
+        generate_private_key(key_size=32768)
     for e in (3, 17, 65535, 2**256 + 1):
         with pytest.raises(ValueError):
-            generate_private_key(2048, e)
+            generate_private_key(e, 2048)
     with pytest.raises(ValueError, match="odd"):
-        generate_private_key(2048, 65538)
+        generate_private_key(65539 - 1, 2048)
     with pytest.raises(ValueError):
-        generate_private_key(1024, 1, _allow_weak=True)
+        generate_private_key(1, 1024, _allow_weak=True)
     assert MIN_KEY_BITS == 2048
 
 
+def test_generate_key_pyca_order_and_keywords():
+    """pyca/cryptography's generate_private_key(public_exponent, key_size), positional and
+    by keyword; the reversed order of an older refkx says what the order is."""
+    for call in (lambda: generate_private_key(65537, 2048),
+                 lambda: generate_private_key(public_exponent=65537, key_size=2048)):
+        with pytest.MonkeyPatch.context() as patch:
+            seen = []
+            patch.setattr("refkx.rsa.generate_probable_prime_pair",
+                          lambda bits, e, rng: seen.append((bits, e)) or _prime_pair_2048())
+            key = call()
+        assert seen == [(2048, 65537)] and key.key_size == 2048 and key.e == 65537
+    for reversed_call in (lambda: generate_private_key(2048), lambda: generate_private_key(2048, 65537)):
+        with pytest.raises(ValueError, match=r"looks like a key size.*public_exponent, key_size"):
+            reversed_call()
+
+
+def _prime_pair_2048():
+    key = cached_key(2048)
+    return key.p, key.q
+
+
 def test_generate_key_small_e_when_asked():
-    key = generate_private_key(1024, 3, _allow_weak=True)
+    key = generate_private_key(3, 1024, _allow_weak=True)
     assert key.e == 3 and key.key_size == 1024
     assert (key.p - 1) % 3 and (key.q - 1) % 3
 
@@ -85,12 +106,12 @@ def test_generate_key_small_e_when_asked():
 @pytest.mark.parametrize("bits, e", [(2048.0, 65537), ("2048", 65537), (True, 65537), (2048, "65537")])
 def test_generate_key_rejects_non_int(bits, e):
     with pytest.raises(TypeError):
-        generate_private_key(bits, e)
+        generate_private_key(public_exponent=e, key_size=bits)
 
 
 def test_generate_key_rejects_non_bool_allow_weak():
     with pytest.raises(TypeError):
-        generate_private_key(1024, _allow_weak=1)
+        generate_private_key(key_size=1024, _allow_weak=1)
 
 
 # --- key validation ---
@@ -189,35 +210,36 @@ def test_key_attributes_and_repr_hide_secrets():
         hash(key)
 
 
-# --- public key encoding: u16 len(n) || n || u16 len(e) || e ---
+# --- public key encoding: DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) ---
 
 def test_public_bytes_layout_and_round_trip():
+    from refkx import asn1
     pub = cached_key(2048).public_key()
     data = pub.public_bytes()
-    assert data[:2] == (256).to_bytes(2, "big")
-    assert int.from_bytes(data[2:258], "big") == pub.n
-    assert data[258:260] == (3).to_bytes(2, "big")
-    assert data[260:] == b"\x01\x00\x01"
+    algorithm, bits = asn1.parse(data).children()
+    assert asn1.decode_oid(algorithm.children()[0]) == "1.2.840.113549.1.1.1"
+    n, e = asn1.parse(asn1.decode_bit_string(bits)[0]).children()
+    assert (asn1.decode_integer(n), asn1.decode_integer(e)) == (pub.n, pub.e)
     assert RSAPublicKey.from_public_bytes(data) == pub
     assert RSAPublicKey.from_public_bytes(bytearray(data)) == pub
     assert RSAPublicKey.from_public_bytes(memoryview(data)) == pub
 
 
+def _spki(n, e):
+    from refkx import asn1
+    algorithm = asn1.encode_sequence(asn1.encode_oid("1.2.840.113549.1.1.1"), asn1.encode_null())
+    inner = asn1.encode_sequence(asn1.encode_integer(n), asn1.encode_integer(e))
+    return asn1.encode_sequence(algorithm, asn1.encode_bit_string(inner))
+
+
 def test_public_bytes_rejects_bad_encodings():
     pub = cached_key(1024).public_key()
     good = pub.public_bytes()
-    n_octets = good[2:130]
-    bad = [
-        b"", good[:1], good[:2], good[:100], good[:-1], good + b"\x00",
-        b"\x00\x00" + good[2:],                                   # len(n) = 0
-        b"\x00\x81\x00" + n_octets + good[130:],                  # leading zero on n
-        good[:130] + b"\x00\x04\x00\x01\x00\x01",                 # leading zero on e
-        good[:130] + b"\x00\x00",                                  # len(e) = 0
-        good[:130] + b"\x00\x01\x02",                              # e = 2
-        good[:130] + b"\x00\x01\x01",                              # e = 1
-        b"\x00\x02\x01\x01\x00\x01\x03",                           # tiny n
-        n_octets,                                                  # raw n, no framing
-    ]
+    assert _spki(pub.n, pub.e) == good
+    bad = [b"", good[:1], good[:2], good[:100], good[:-1], good + b"\x00",
+           _spki(pub.n, 2), _spki(pub.n, 1), _spki(-pub.n, 3), _spki(pub.n >> 200, 3),
+           bytes.fromhex("3009020301000102020101"),       # PKCS #1 RSAPublicKey, not SPKI
+           pub.n.to_bytes(128, "big")]                     # raw n, no framing
     for data in bad:
         with pytest.raises(InvalidKey):
             RSAPublicKey.from_public_bytes(data)
@@ -370,7 +392,7 @@ def test_methods_reject_wrong_padding_types():
     with pytest.raises(TypeError):
         key.sign(b"m", OAEP())
     with pytest.raises(TypeError):
-        pub.verify(bytes(128), b"m", PKCS1v15())
+        pub.verify(bytes(128), b"m", OAEP())
 
 
 # --- differential: cryptography (OpenSSL) ---

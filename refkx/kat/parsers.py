@@ -8,7 +8,18 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; a name ending in .gz is decompressed (large vendored files are gzipped)."""
+    data = Path(path).read_bytes()
+    return gzip.decompress(data) if str(path).endswith(".gz") else data
+
+
+def read_text(path: Path) -> str:
+    return read_bytes(path).decode("utf-8")
 
 
 def parse_key_value_blocks(path: Path) -> list[dict[str, str]]:
@@ -29,7 +40,7 @@ def parse_key_value_blocks(path: Path) -> list[dict[str, str]]:
             records.append({**section, **current})
             current = {}
 
-    for raw in path.read_text().splitlines():
+    for raw in read_text(path).splitlines():
         line = raw.strip()
         if not line:
             flush()

@@ -26,7 +26,7 @@ from ..errors import InvalidSignature
 from ..rsa import OAEP, PKCS1v15, PSS, RSAPrivateKey, RSAPublicKey
 from ..rsa_primitives import crt_exponentiation
 from . import Case, vector_path
-from .parsers import hash_name_from_label, parse_key_value_blocks, unhex
+from .parsers import hash_name_from_label, parse_key_value_blocks, read_text, unhex
 
 SRC_OAEP = "RSA Labs PKCS #1 v2.1 RSAES-OAEP (oaep-vect.txt)"
 SRC_PSS = "RSA Labs PKCS #1 v2.1 RSASSA-PSS (pss-vect.txt)"
@@ -56,7 +56,7 @@ def parse_rsalabs(path: Path) -> list[tuple[str, bytes]]:
         if label is not None and hex_lines:
             items.append((label, bytes.fromhex("".join(hex_lines).replace(" ", ""))))
 
-    for raw in path.read_text().splitlines():
+    for raw in read_text(path).splitlines():
         line = raw.strip()
         if line.startswith("#"):
             flush()

@@ -4,8 +4,8 @@ RFC 8448 §3 ("Simple 1-RTT Handshake") traces a TLS_AES_128_GCM_SHA256 / X25519
 handshake with every intermediate value. vectors/tls13/rfc8448-section3.json holds
 the values transcribed from the RFC, each with the trace line it comes from. Every
 case below recomputes a value from the trace's INPUTS (the X25519 keys and the
-handshake messages, hashed here) through refkx.keyschedule, refkx.x25519,
-refkx.gcm and refkx.record, and compares it with the trace.
+handshake messages, hashed here) through refkx.tls.keyschedule, refkx.x25519,
+refkx.gcm and refkx.tls.record, and compares it with the trace.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from .. import keyschedule as ks
+from ..tls import keyschedule as ks
 from . import Case, vector_path
 
 SOURCE = "RFC 8448 §3 (TLS 1.3 key schedule, simple 1-RTT)"
@@ -133,9 +133,9 @@ def _decrypt_server_flight() -> None:
 
 
 def _record_layer_round_trip() -> None:
-    """The same record through refkx.record: it opens, and sealing the plaintext again
+    """The same record through refkx.tls.record: it opens, and sealing the plaintext again
     (sequence number 0, no padding) reproduces the trace's record byte for byte."""
-    from ..record import CONTENT_HANDSHAKE, TLS_AES_128_GCM_SHA256, RecordProtection
+    from ..tls.record import CONTENT_HANDSHAKE, TLS_AES_128_GCM_SHA256, RecordProtection
 
     t = trace()
     secret = t["server_handshake_traffic_secret"]

@@ -1,233 +1,52 @@
-"""A thin TCP adapter around the sans-I/O session: `python -m refkx serve` / `connect`.
+"""`python -m refkx serve` and `connect`: TLS 1.3 over TCP, on top of refkx.tls.
 
-refkx.session never touches a socket: it turns bytes into bytes. This module moves
-those bytes over TCP on the loopback interface, one session message per frame:
+serve: a TLS 1.3 echo server. Every application byte a client sends comes back to it.
+    --cert/--key PEM files (the key PKCS#8 or PKCS#1, the certificate file may hold a chain,
+    leaf first), or without them a fresh self-signed certificate for localhost whose pin
+    is printed. --groups is the server's preference order. Robustness: each handshake and
+    each record must complete within --timeout seconds (a deadline, not a per-recv timer);
+    at most --max-connections peers are served at once and the next ones are closed at
+    once; no peer ever has more than one record (5 + 2^14 + 256 bytes) buffered; one log
+    line per event on stderr.
 
-    frame = length (4 bytes, big-endian, 1 .. max_frame) || message
+connect HOST:PORT: sends each stdin line as application data, writes what comes back to
+    stdout, then sends close_notify and reads until the server's close_notify or EOF.
+    Trust is explicit: --pin sha256//..., --cafile PEM (with host name checks), or
+    --insecure (loudly not authenticated); none of them is a usage error (exit 2).
 
-Wire order: client hello -> server respond -> client finish; then records both
-ways (the server echoes each application record back); the client ends with the
-session's close record and both sides close the socket.
+Exit codes: 0 success, 1 failed check or refused peer, 2 usage error.
 
-Every socket has a timeout; a frame longer than `max_frame` is refused before its
-body is read; a peer that sends garbage, stops half-way or disappears gets a clean
-`NetError` on our side and the server goes on serving others. Only 127.0.0.1 is
-used: this is a teaching tool, not a network service.
-
-CPython integers are not constant-time: refkx teaches and cross-checks; it does not
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
 protect production secrets.
 """
 
 from __future__ import annotations
 
+import argparse
+import math
 import socket
-import struct
 import sys
 import threading
 import time
 
-from ..errors import RefkxError
+from ..errors import HandshakeError, RefkxError
+from ..tls import groups as tls_groups
+from ..tls.connection import check_cipher_suites
+from ..tls.keylog import KeyLogFile
+from ..tls.server import Server
+from ..tls.sockets import DEFAULT_TIMEOUT, TLSConnection, connect
 
 LOOPBACK = "127.0.0.1"
-LENGTH = struct.Struct(">I")         # the 4-byte big-endian frame length
-MAX_FRAME = 1 << 20                  # 1 MiB: larger than any session message refkx sends
-DEFAULT_TIMEOUT = 10.0               # seconds for any single read or write
+DEFAULT_MAX_CONNECTIONS = 64
+MAX_CONNECTIONS_LIMIT = 4096
+MAX_TIMEOUT = 3600.0
+ACCEPT_POLL = 0.2                    # seconds between checks for stop() while accepting
+SELF_SIGNED_DAYS = 30
+IDENTITY_BITS = 2048
 
 
-class NetError(RefkxError):
-    """The peer broke the framing, went silent, or disconnected mid-frame."""
-
-
-class ConnectionClosed(NetError):
-    """The peer closed the connection cleanly between frames."""
-
-
-# --------------------------------------------------------------------------
-# Framing
-# --------------------------------------------------------------------------
-
-def encode_frame(payload: bytes, max_frame: int = MAX_FRAME) -> bytes:
-    if not isinstance(payload, (bytes, bytearray, memoryview)):
-        raise TypeError(f"payload must be bytes-like, not {type(payload).__name__}")
-    if not 1 <= len(payload) <= max_frame:
-        raise ValueError(f"frame payload must be 1..{max_frame} bytes, not {len(payload)}")
-    return LENGTH.pack(len(payload)) + bytes(payload)
-
-
-def send_frame(sock: socket.socket, payload: bytes, max_frame: int = MAX_FRAME) -> None:
-    try:
-        sock.sendall(encode_frame(payload, max_frame))
-    except (socket.timeout, OSError) as exc:
-        raise NetError(f"send failed: {exc}") from None
-
-
-def _recv_exactly(sock: socket.socket, n: int, at_boundary: bool) -> bytes:
-    buf = bytearray()
-    while len(buf) < n:
-        try:
-            chunk = sock.recv(n - len(buf))
-        except socket.timeout:
-            raise NetError("timed out waiting for the peer") from None
-        except OSError as exc:
-            raise NetError(f"receive failed: {exc}") from None
-        if not chunk:
-            if at_boundary and not buf:
-                raise ConnectionClosed("peer closed the connection")
-            raise NetError(f"peer disconnected mid-frame ({len(buf)} of {n} bytes)")
-        buf += chunk
-    return bytes(buf)
-
-
-def recv_frame(sock: socket.socket, max_frame: int = MAX_FRAME) -> bytes:
-    """One frame's payload; ConnectionClosed at a clean end, NetError on anything else."""
-    (length,) = LENGTH.unpack(_recv_exactly(sock, LENGTH.size, at_boundary=True))
-    if length == 0 or length > max_frame:
-        raise NetError(f"bad frame length {length} (allowed 1..{max_frame})")
-    return _recv_exactly(sock, length, at_boundary=False)
-
-
-def _require_loopback(host: str) -> str:
-    if host != LOOPBACK:
-        raise ValueError(f"refkx only listens and connects on {LOOPBACK}, not {host!r}")
-    return host
-
-
-# --------------------------------------------------------------------------
-# The session over a socket (adapts to refkx.session's sans-I/O parties)
-# --------------------------------------------------------------------------
-
-class EchoServer:
-    """Accepts connections on 127.0.0.1:port and echoes every record of each session.
-
-    One thread per connection; `close()` stops accepting. `identity` is the server's
-    RSA private key (None: anonymous mode).
-    """
-
-    def __init__(self, port: int = 0, identity=None, kems=None, *, host: str = LOOPBACK,
-                 timeout: float = DEFAULT_TIMEOUT, max_frame: int = MAX_FRAME, log=None):
-        self.identity, self.kems = identity, kems
-        self.timeout, self.max_frame = timeout, max_frame
-        self.log = log or (lambda text: None)
-        self.errors: list[str] = []
-        self.sessions_done = 0
-        self._sock = socket.create_server((_require_loopback(host), port))
-        self._sock.settimeout(0.2)               # so the accept loop notices close()
-        self.port = self._sock.getsockname()[1]
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-
-    def serve_forever(self, max_connections: int | None = None) -> None:
-        served = 0
-        while not self._stop.is_set() and (max_connections is None or served < max_connections):
-            try:
-                conn, addr = self._sock.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                break
-            served += 1
-            t = threading.Thread(target=self._handle, args=(conn, addr), daemon=True)
-            t.start()
-            self._threads.append(t)
-        for t in self._threads:
-            t.join(self.timeout + 1)
-
-    def start(self) -> "EchoServer":
-        """serve_forever in a background thread (for tests and the demo)."""
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-        return self
-
-    def close(self) -> None:
-        self._stop.set()
-        try:
-            self._sock.close()
-        except OSError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def _handle(self, conn: socket.socket, addr) -> None:
-        from .. import session
-        peer = f"{addr[0]}:{addr[1]}"
-        conn.settimeout(self.timeout)
-        try:
-            server = session.Server(identity=self.identity, kems=self.kems)
-            hello = recv_frame(conn, self.max_frame)
-            send_frame(conn, server.respond(hello), self.max_frame)
-            server.complete(recv_frame(conn, self.max_frame))
-            self.log(f"{peer}: handshake complete")
-            while True:
-                try:
-                    record = recv_frame(conn, self.max_frame)
-                except ConnectionClosed:
-                    self.log(f"{peer}: closed without a close record")
-                    break
-                plaintext = server.open(record)
-                if server.peer_closed:
-                    self.log(f"{peer}: close record received")
-                    break
-                if plaintext:                     # key updates open to nothing: no echo
-                    send_frame(conn, server.seal(plaintext), self.max_frame)
-            self.sessions_done += 1
-        except (RefkxError, ValueError) as exc:   # a bad peer: report, drop it, keep serving
-            message = f"{peer}: {type(exc).__name__}: {exc}"
-            self.errors.append(message)
-            self.log(message)
-        except Exception as exc:                  # a bug of ours: still only this connection
-            message = f"{peer}: internal error {type(exc).__name__}: {exc}"
-            self.errors.append(message)
-            self.log(message)
-        finally:
-            conn.close()
-
-
-class PinningError(NetError):
-    """The server's key is not the one whose fingerprint we pinned."""
-
-
-def connect_and_echo(port: int, messages, *, server_key=None, fingerprint: str | None = None,
-                     kem: str = "x25519", host: str = LOOPBACK,
-                     timeout: float = DEFAULT_TIMEOUT, max_frame: int = MAX_FRAME,
-                     key_update_every: int | None = None) -> list[bytes]:
-    """Run a client session: send each message, return the echoed plaintexts in order.
-
-    Pin the server with `server_key` (its RSAPublicKey) or with `fingerprint` (the hex
-    SHA-256 printed by `serve`). With a fingerprint the client checks the key the
-    server signed with against it BEFORE sending its Finished or any data.
-    """
-    from .. import session
-    replies = []
-    with socket.create_connection((_require_loopback(host), port), timeout=timeout) as sock:
-        sock.settimeout(timeout)
-        client = session.Client(kem=kem, server_key=server_key)
-        send_frame(sock, client.hello(), max_frame)
-        finished = client.finish(recv_frame(sock, max_frame))
-        if fingerprint is not None:
-            expected = fingerprint.lower().replace(":", "")
-            if client.peer_fingerprint is None or client.peer_fingerprint != expected:
-                raise PinningError(f"server key fingerprint {client.peer_fingerprint or '(none: anonymous server)'}"
-                                   f" does not match the pinned {expected}")
-        send_frame(sock, finished, max_frame)
-        for i, message in enumerate(messages, start=1):
-            send_frame(sock, client.seal(message), max_frame)
-            replies.append(client.open(recv_frame(sock, max_frame)))
-            if key_update_every and i % key_update_every == 0:
-                send_frame(sock, client.key_update(), max_frame)
-        send_frame(sock, client.close(), max_frame)
-    return replies
-
-
-# --------------------------------------------------------------------------
-# Command line
-# --------------------------------------------------------------------------
-
-def _port(text: str) -> int:
-    """argparse type for --port: a TCP port number (a bad one is a usage error, exit 2)."""
-    import argparse
+# -- argument types: every number range-checked at parse time (exit 2) --------------------
+def port_number(text: str) -> int:
     try:
         port = int(text)
     except ValueError:
@@ -237,104 +56,402 @@ def _port(text: str) -> int:
     return port
 
 
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or not 0 < value <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"timeout must be a finite number of seconds in (0, {MAX_TIMEOUT:g}], not {text}")
+    return value
+
+
+def connection_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= MAX_CONNECTIONS_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"--max-connections must be in 1..{MAX_CONNECTIONS_LIMIT}, not {value}")
+    return value
+
+
+def group_list(text: str) -> tuple[str, ...]:
+    """Groups the command line can run: RSA key transport needs the server's RSA key in
+    advance (a library option, refkx.tls.Client(server_transport_key=...)), so it is refused."""
+    try:
+        names = tls_groups.check_groups(text)
+    except (TypeError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    transport = [name for name in names if tls_groups.is_transport(name)]
+    if transport:
+        raise argparse.ArgumentTypeError(
+            f"{transport[0]} is refkx-only RSA key transport; the command line offers only "
+            "key-exchange groups")
+    return names
+
+
+def host_port(text: str) -> tuple[str, int]:
+    """HOST:PORT or [IPv6]:PORT."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not host:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    number = port_number(port)
+    if number == 0:
+        raise argparse.ArgumentTypeError("port 0 cannot be connected to")
+    return host, number
+
+
+def pin_value(text: str) -> str:
+    from ..tls.trust import check_pin
+    try:
+        return check_pin(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def suite_list(text: str):
+    try:
+        return check_cipher_suites([s.strip() for s in text.split(",") if s.strip()])
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def add_serve_arguments(parser) -> None:
-    parser.add_argument("--port", type=_port, default=0,
-                        help="TCP port on 127.0.0.1 (0: pick a free one and print it)")
-    parser.add_argument("--anonymous", action="store_true",
-                        help="no server identity (the man-in-the-middle-able mode)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per read")
-    parser.add_argument("--max-connections", type=int, default=None,
-                        help="stop after this many connections (default: run until Ctrl-C)")
+    parser.add_argument("--host", default=LOOPBACK, help=f"address to listen on ({LOOPBACK})")
+    parser.add_argument("--port", type=port_number, required=True,
+                        help="TCP port (0: pick a free one and print it)")
+    parser.add_argument("--cert", help="PEM certificate file (a chain, leaf first)")
+    parser.add_argument("--key", help="PEM private key (PKCS#8 or PKCS#1) for --cert")
+    parser.add_argument("--groups", type=group_list, default=None,
+                        help="groups in preference order (default: "
+                             f"{','.join(tls_groups.DEFAULT_SERVER_GROUPS)})")
+    parser.add_argument("--ciphers", type=suite_list, default=None,
+                        help="TLS 1.3 suites in preference order")
+    parser.add_argument("--keylog", help="append the key log (SSLKEYLOGFILE format) here")
+    parser.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT,
+                        help="deadline in seconds for each handshake and each record (10)")
+    parser.add_argument("--max-connections", type=connection_count,
+                        default=DEFAULT_MAX_CONNECTIONS,
+                        help="peers served at once; more are closed at once (64)")
 
 
 def add_connect_arguments(parser) -> None:
-    parser.add_argument("--port", type=_port, required=True,
-                        help="the server's port on 127.0.0.1")
-    parser.add_argument("--fingerprint", help="the server key fingerprint printed by `serve` "
-                        "(hex); without it the session is anonymous")
-    parser.add_argument("--file", help="send this file (in records) instead of stdin lines")
-    parser.add_argument("--kem", default="x25519", help="key establishment mechanism (kem.KEMS)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per read")
+    parser.add_argument("target", type=host_port, metavar="HOST:PORT")
+    parser.add_argument("--servername", help="server name for SNI and the certificate check "
+                                             "(default: HOST)")
+    parser.add_argument("--groups", type=group_list, default=None,
+                        help="groups; a key share is sent for the first only (default: "
+                             f"{','.join(tls_groups.DEFAULT_CLIENT_GROUPS)})")
+    parser.add_argument("--ciphers", type=suite_list, default=None,
+                        help="TLS 1.3 suites to offer")
+    parser.add_argument("--pin", type=pin_value, action="append", default=[],
+                        help="trust the server whose key has this sha256//BASE64 pin")
+    parser.add_argument("--cafile", help="trust certificates issued by the CAs in this PEM file")
+    parser.add_argument("--insecure", action="store_true",
+                        help="trust anything: the connection is NOT authenticated")
+    parser.add_argument("--keylog", help="append the key log (SSLKEYLOGFILE format) here")
+    parser.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT,
+                        help="deadline in seconds for the handshake and each read (10)")
 
 
-def _log(text: str) -> None:
-    print(f"[serve {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+# -- the log ------------------------------------------------------------------------------
+_log_lock = threading.Lock()
+
+
+def log(text: str, stream=None) -> None:
+    """One whole line per event, never interleaved with another thread's."""
+    stream = stream or sys.stderr
+    with _log_lock:
+        stream.write(f"[serve {time.strftime('%H:%M:%S')}] {text}\n")
+        stream.flush()
+
+
+# -- the server's identity ----------------------------------------------------------------
+def _new_rsa_key(bits: int = IDENTITY_BITS):
+    from .. import rsa
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
+
+
+def self_signed_identity(hostname: str = "localhost"):
+    """(certificate chain, private key) for a fresh self-signed certificate for hostname."""
+    import datetime
+
+    from .. import x509
+    key = _new_rsa_key()
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = x509.issue_certificate(
+        key, key, f"CN={hostname}", dns_names=(hostname,),
+        not_before=now - datetime.timedelta(minutes=5),
+        not_after=now + datetime.timedelta(days=SELF_SIGNED_DAYS))
+    return [certificate], key
+
+
+def load_identity(cert_path: str, key_path: str):
+    """(certificate chain, RSA private key) from PEM files; ValueError if unusable."""
+    from .. import rsa, serialization, x509
+    with open(cert_path, "rb") as f:
+        chain = x509.load_pem_x509_certificates(f.read())
+    if not chain:
+        raise ValueError(f"{cert_path}: no certificate")
+    with open(key_path, "rb") as f:
+        key = serialization.load_pem_private_key(f.read(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError(f"{key_path}: not an RSA private key (refkx signs with RSA-PSS)")
+    if chain[0].public_key() != key.public_key():
+        raise ValueError(f"{key_path} does not match the leaf certificate of {cert_path}")
+    return chain, key
+
+
+# -- the echo server ------------------------------------------------------------------------
+class EchoServer:
+    """A TLS 1.3 echo server: one thread per peer, at most `max_connections` at once."""
+
+    def __init__(self, chain, private_key, *, host: str = LOOPBACK, port: int = 0,
+                 groups=None, cipher_suites=None, keylog=None, timeout: float = DEFAULT_TIMEOUT,
+                 max_connections: int = DEFAULT_MAX_CONNECTIONS, log=log) -> None:
+        self.chain = [c.der if hasattr(c, "der") else bytes(c) for c in chain]
+        self.private_key = private_key
+        self.groups = tls_groups.check_groups(groups) if groups else \
+            tls_groups.default_groups(tls_groups.DEFAULT_SERVER_GROUPS)
+        self.cipher_suites = cipher_suites
+        self.keylog = KeyLogFile(keylog) if isinstance(keylog, str) else keylog
+        self.timeout = timeout
+        self.max_connections = max_connections
+        self.log = log
+        # Built once here, so that bad options fail now rather than on the first peer.
+        Server(self.chain, private_key, **self._server_options())
+        self.sock = socket.create_server((host, port))
+        self.sock.settimeout(ACCEPT_POLL)
+        self.host, self.port = self.sock.getsockname()[:2]
+        self._slots = threading.BoundedSemaphore(max_connections)
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.stats = {"accepted": 0, "refused": 0, "completed": 0, "failed": 0}
+        self._stats_lock = threading.Lock()
+
+    def _server_options(self) -> dict:
+        options = {"groups": self.groups, "keylog": self.keylog, "trace": False}
+        if self.cipher_suites:
+            options["cipher_suites"] = self.cipher_suites
+        return options
+
+    def _count(self, what: str) -> None:
+        with self._stats_lock:
+            self.stats[what] += 1
+
+    def serve_forever(self) -> None:
+        while not self._stop.is_set():
+            try:
+                peer, address = self.sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                if self._stop.is_set():
+                    break
+                raise
+            name = f"{address[0]}:{address[1]}"
+            if not self._slots.acquire(blocking=False):
+                self._count("refused")
+                self.log(f"{name}: refused (already {self.max_connections} connections)")
+                peer.close()
+                continue
+            self._count("accepted")
+            thread = threading.Thread(target=self._handle, args=(peer, name), daemon=True)
+            self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+            thread.start()
+
+    def start(self) -> "EchoServer":
+        """serve_forever in a background thread (tests)."""
+        thread = threading.Thread(target=self.serve_forever, daemon=True)
+        thread.start()
+        self._accept_thread = thread
+        return self
+
+    def stop(self, wait: float = 5.0) -> None:
+        self._stop.set()
+        accept = getattr(self, "_accept_thread", None)
+        if accept is not None:
+            accept.join(wait)
+        self.sock.close()
+        deadline = time.monotonic() + wait
+        for thread in list(self._threads):
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+    def __enter__(self) -> "EchoServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _handle(self, peer: socket.socket, name: str) -> None:
+        tls = conn = None
+        try:
+            tls = Server(self.chain, self.private_key, **self._server_options())
+            conn = TLSConnection(peer, tls, self.timeout)
+            conn.do_handshake()
+            sni = f", server_name {tls.server_name}" if tls.server_name else ""
+            retry = ", after HelloRetryRequest" if tls.hello_retried else ""
+            self.log(f"{name}: handshake done: group {tls.group}, {tls.cipher_suite}{sni}{retry}")
+            echoed = 0
+            while True:
+                data = conn.recv()
+                if not data:
+                    break
+                conn.sendall(data)
+                echoed += len(data)
+            conn.close()
+            self._count("completed")
+            self.log(f"{name}: closed after echoing {echoed} bytes")
+        except HandshakeError as exc:
+            self._count("failed")
+            alert = f" (alert {exc.alert})" if exc.alert else ""
+            self.log(f"{name}: TLS failure: {exc}{alert}")
+        except TimeoutError:
+            self._count("failed")
+            self.log(f"{name}: deadline of {self.timeout:g} s passed; closing")
+            if conn is not None and tls.handshake_complete:
+                conn.close()                 # close_notify: a clean end for an idle peer
+        except (OSError, RefkxError, ValueError) as exc:
+            self._count("failed")
+            self.log(f"{name}: connection error: {type(exc).__name__}: {exc}")
+        finally:
+            try:
+                peer.close()
+            finally:
+                self._slots.release()
 
 
 def run_serve(args) -> int:
-    from .. import rsa, session
-    identity = None
-    if not args.anonymous:
-        started = time.perf_counter()
-        print("generating the server's RSA-2048 identity key ...", file=sys.stderr, flush=True)
-        identity = rsa.generate_private_key(2048)
-        print(f"  done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    if (args.cert is None) != (args.key is None):
+        print("serve: --cert and --key go together", file=sys.stderr)
+        return 2
     try:
-        server = EchoServer(args.port, identity, timeout=args.timeout, log=_log)
-    except OSError as exc:                   # e.g. the port is already in use
-        print(f"serve: cannot listen on {LOOPBACK}:{args.port}: {exc}", file=sys.stderr)
+        if args.cert:
+            chain, key = load_identity(args.cert, args.key)
+        else:
+            chain, key = self_signed_identity()
+    except (OSError, ValueError, RefkxError) as exc:
+        print(f"serve: cannot load the certificate or key: {exc}", file=sys.stderr)
+        return 2
+    try:
+        server = EchoServer(chain, key, host=args.host, port=args.port, groups=args.groups,
+                            cipher_suites=args.ciphers, keylog=args.keylog,
+                            timeout=args.timeout, max_connections=args.max_connections)
+    except OSError as exc:
+        print(f"serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
-    print(f"listening on {LOOPBACK}:{server.port}", flush=True)
-    if identity is not None:
-        fp = session.fingerprint(identity.public_key())
-        print(f"server key fingerprint: {fp}", flush=True)
-        print(f"try: echo hello | python -m refkx connect --port {server.port} --fingerprint {fp}",
-              file=sys.stderr, flush=True)
-    else:
-        print("anonymous mode: no server key, nothing to pin", flush=True)
+    except ValueError as exc:
+        print(f"serve: {exc}", file=sys.stderr)
+        return 2
+    print(f"listening on {server.host}:{server.port}", file=sys.stderr, flush=True)
+    print(f"pin: {chain[0].spki_pin()}", file=sys.stderr, flush=True)
+    print(f"groups: {','.join(server.groups)}", file=sys.stderr, flush=True)
     try:
-        server.serve_forever(args.max_connections)
+        server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.close()
+        server.stop()
     return 0
 
 
-def _file_chunks(path: str, size: int = 16 * 1024):
-    with open(path, "rb") as f:
-        while chunk := f.read(size):
-            yield chunk
-
-
-def run_connect(args) -> int:
-    from ..kem import get_kem
-    try:
-        get_kem(args.kem)                    # an unknown name is a usage error: exit 2
-    except ValueError as exc:
-        print(f"connect: {exc}", file=sys.stderr)
+# -- connect ---------------------------------------------------------------------------------
+def run_connect(args, stdin=None, stdout=None, stderr=None) -> int:
+    stdin = stdin or sys.stdin.buffer
+    stdout = stdout or sys.stdout.buffer
+    stderr = stderr or sys.stderr
+    if not (args.pin or args.cafile or args.insecure):
+        print("connect: say how to trust the server: --pin sha256//..., --cafile PEM or "
+              "--insecure", file=stderr)
         return 2
-    pinned = None
-    if args.fingerprint is not None:
-        pinned = args.fingerprint.strip().lower().replace(":", "")
-        if len(pinned) != 64 or any(c not in "0123456789abcdef" for c in pinned):
-            print("connect: --fingerprint must be the 64 hex digits printed by `serve`",
-                  file=sys.stderr)
-            return 2
-    if args.file:
-        try:
-            messages = list(_file_chunks(args.file))
-        except OSError as exc:
-            print(f"connect: cannot read --file: {exc}", file=sys.stderr)
-            return 2
-    else:
-        messages = [line.rstrip("\n").encode() for line in sys.stdin if line.rstrip("\n")]
-    if pinned is None:                       # said before anything is sent
-        print("warning: no --fingerprint given: the server is not authenticated "
-              "(anyone in the middle can read what is sent)", file=sys.stderr, flush=True)
+    host, port = args.target
+    options = {"pins": args.pin, "insecure": args.insecure, "keylog": args.keylog}
+    if args.cafile:
+        options["cafile"] = args.cafile
+    if args.groups:
+        options["groups"] = args.groups
+    if args.ciphers:
+        options["cipher_suites"] = args.ciphers
     try:
-        replies = connect_and_echo(args.port, messages, fingerprint=pinned, kem=args.kem,
-                                   timeout=args.timeout)
-    except (RefkxError, OSError, ValueError) as exc:
-        print(f"connect: {type(exc).__name__}: {exc}", file=sys.stderr)
+        conn = connect(host, port, timeout=args.timeout,
+                       server_name=args.servername or host, **options)
+    except HandshakeError as exc:
+        alert = f" (alert {exc.alert})" if exc.alert else ""
+        print(f"connect: TLS handshake failed: {exc}{alert}", file=stderr)
         return 1
-    for sent, reply in zip(messages, replies):
-        if args.file:
-            continue
-        print(f"echo: {reply.decode(errors='replace')}")
-    if args.file:
-        total = sum(len(m) for m in messages)
-        same = b"".join(replies) == b"".join(messages)
-        print(f"sent {total} bytes in {len(messages)} records; echo identical: {same}")
-        return 0 if same else 1
+    except TimeoutError:
+        print(f"connect: no handshake within {args.timeout:g} s", file=stderr)
+        return 1
+    except (OSError, ValueError) as exc:
+        print(f"connect: {type(exc).__name__}: {exc}", file=stderr)
+        return 2 if isinstance(exc, ValueError) else 1
+    certificate = conn.peer_certificate
+    print(f"group: {conn.group}", file=stderr)
+    print(f"suite: {conn.cipher_suite}", file=stderr)
+    print(f"pin: {certificate.spki_pin()}", file=stderr)
+    print(f"subject: {certificate.subject}", file=stderr)
+    if not conn.authenticated:
+        print("WARNING: --insecure: the server is not authenticated; anyone in the middle can "
+              "read and change this connection", file=stderr)
+    stderr.flush()
+    return _echo_loop(conn, stdin, stdout, stderr, args.timeout)
+
+
+def _echo_loop(conn: TLSConnection, stdin, stdout, stderr, timeout: float) -> int:
+    """Send stdin lines while a reader thread writes what comes back to stdout."""
+    failure: list[BaseException] = []
+    sending_done = threading.Event()
+    deadline = [math.inf]
+
+    def reader() -> None:
+        try:
+            while True:
+                wait = min(timeout, max(0.0, deadline[0] - time.monotonic()))
+                if wait <= 0:
+                    raise TimeoutError
+                try:
+                    data = conn.recv(timeout=wait)
+                except TimeoutError:
+                    if sending_done.is_set() and time.monotonic() >= deadline[0]:
+                        raise
+                    continue            # still sending: waiting for the server is fine
+                if not data:
+                    return
+                stdout.write(data)
+                stdout.flush()
+        except BaseException as exc:    # reported by the main thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    try:
+        for line in iter(stdin.readline, b""):
+            if failure:
+                break
+            conn.sendall(line)
+        if not failure:
+            conn.shutdown_write()       # close_notify, then read until the server's
+    except (OSError, HandshakeError, ValueError) as exc:
+        failure.append(exc)
+    deadline[0] = time.monotonic() + timeout
+    sending_done.set()
+    thread.join(timeout + 1)
+    conn.sock.close()
+    if failure:
+        exc = failure[0]
+        if isinstance(exc, TimeoutError):
+            print(f"connect: no close_notify within {timeout:g} s", file=stderr)
+        else:
+            alert = f" (alert {exc.alert})" if getattr(exc, "alert", None) else ""
+            print(f"connect: {type(exc).__name__}: {exc}{alert}", file=stderr)
+        return 1
     return 0
+
+
+__all__ = ["EchoServer", "run_serve", "run_connect", "add_serve_arguments",
+           "add_connect_arguments", "self_signed_identity", "load_identity"]

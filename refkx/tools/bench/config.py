@@ -13,7 +13,8 @@ AEAD_SIZES = (64, 1024, 16 * 1024, 1024 * 1024)
 AEAD_CIPHERS = (("AES-128-GCM", 16), ("AES-256-GCM", 32))
 BREAK_EVEN_CIPHER = "AES-128-GCM"
 AMORTIZATION_SIZES = tuple(1024 * 16 ** i for i in range(6))   # 1 KiB, 16 KiB, ... 1 GiB
-QUICK_KEMS = ("x25519", "x448", "ffdhe2048", "ffdhe4096", "rsa2048-oaep")
+QUICK_KEMS = ("x25519", "x448", "ffdhe2048", "ffdhe4096", "rsa2048-oaep", "mlkem768",
+              "x25519mlkem768")
 FFDH_GROUPS = ("ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192")
 QUICK_FFDH_GROUPS = ("ffdhe2048", "ffdhe4096", "ffdhe8192")
 RSA_BITS = (2048, 3072, 4096)

@@ -10,9 +10,14 @@ PURE, NATIVE = "refkx", "openssl"
 
 def _kem_family(name: str) -> tuple[str, int | None]:
     """The family of a KEM name and, for RSA, its modulus size: ('x25519', None),
-    ('x448', None), ('rsa', 2048) for 'rsa2048-oaep', ('ffdh', None) for the groups."""
+    ('x448', None), ('rsa', 2048) for 'rsa2048-oaep', ('ffdh', None) for the groups;
+    ('mlkem', 768) for 'mlkem768' and ('x25519mlkem', 768) for the hybrid."""
     if name in ("x25519", "x448"):
         return name, None
+    if name == "x25519mlkem768":
+        return "x25519mlkem", 768
+    if name.startswith("mlkem"):
+        return "mlkem", int(name[5:])
     if name.startswith("rsa") and name.endswith("-oaep"):
         return "rsa", int(name[3:-5])
     return "ffdh", None
@@ -53,7 +58,7 @@ class PureOps:
     def rsa_generate(self, bits: int):
         from ... import rsa
         # keys below 2048 bits only for the testing knob --rsa-bits (smoke tests)
-        return rsa.generate_private_key(bits, _allow_weak=bits < 2048)
+        return rsa.generate_private_key(key_size=bits, _allow_weak=bits < 2048)
 
     def rsa_ops(self, key):
         """(sign, verify) callables with RSASSA-PSS/SHA-256."""
@@ -92,6 +97,8 @@ class NativeOps:
 
             _, enc = encapsulate()
             return keygen, encapsulate, lambda: private_key.exchange(enc), False
+        if family in ("mlkem", "x25519mlkem"):
+            return self._mlkem(family, bits)
         if family == "rsa":
             from cryptography.hazmat.primitives import hashes
             from cryptography.hazmat.primitives.asymmetric import padding, rsa as native_rsa
@@ -114,6 +121,43 @@ class NativeOps:
             return eph.exchange(peer), eph.public_key()
 
         return keygen, encapsulate, exchange, False
+
+    def _mlkem(self, family: str, bits: int):
+        """ML-KEM (and X25519MLKEM768: OpenSSL's ML-KEM-768 and X25519 side by side)."""
+        from cryptography.hazmat.primitives.asymmetric import mlkem as native_mlkem
+        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+        private_class = getattr(native_mlkem, f"MLKEM{bits}PrivateKey", None)
+        if private_class is None:
+            raise NotImplementedError(f"cryptography has no ML-KEM-{bits}")
+        hybrid = family == "x25519mlkem"
+
+        def keygen():
+            key = private_class.generate()
+            key.public_key()
+            if hybrid:
+                X25519PrivateKey.generate().public_key()
+            return key
+
+        private_key = private_class.generate()
+        public = private_key.public_key()
+        x_private = X25519PrivateKey.generate()
+        x_public = x_private.public_key()
+
+        def encapsulate():
+            result = public.encapsulate()
+            if hybrid:
+                ephemeral = X25519PrivateKey.generate()
+                return result, ephemeral.exchange(x_public), ephemeral.public_key()
+            return result
+
+        _, ciphertext = public.encapsulate()
+        x_enc = X25519PrivateKey.generate().public_key()
+
+        def decapsulate():
+            secret = private_key.decapsulate(ciphertext)
+            return secret + x_private.exchange(x_enc) if hybrid else secret
+
+        return keygen, encapsulate, decapsulate, False
 
     def _dh(self, group_name: str):
         from cryptography.hazmat.primitives.asymmetric import dh as native_dh

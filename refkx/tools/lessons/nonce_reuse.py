@@ -32,7 +32,7 @@ import secrets
 from ...encoding import xor_bytes
 from ...errors import InvalidTag
 from ...gcm import AESGCM, BLOCK_SIZE, TAG_SIZE, gf_mult, ghash
-from ...record import (CONTENT_APPLICATION_DATA, HEADER_SIZE, RecordError, RecordProtection,
+from ...tls.record import (CONTENT_APPLICATION_DATA, HEADER_SIZE, RecordError, RecordProtection,
                         record_header)
 from .narrate import Narrator, Outcome
 
@@ -163,7 +163,7 @@ def against_weak(key: bytes, iv: bytes) -> dict:
 
 
 def against_refkx(traffic_secret: bytes) -> dict:
-    """The same attack against refkx.record.RecordProtection (per-record nonces, §5.3)."""
+    """The same attack against refkx.tls.record.RecordProtection (per-record nonces, §5.3)."""
     sender, receiver = RecordProtection(traffic_secret), RecordProtection(traffic_secret)
     record_1 = sender.seal(CONTENT_APPLICATION_DATA, KNOWN_MESSAGE)
     record_2 = sender.seal(CONTENT_APPLICATION_DATA, SECRET_MESSAGE)
@@ -213,7 +213,7 @@ def run(story: Narrator, full: bool = False) -> Outcome:
 
     story.part("refkx's record layer: nonce = write_iv XOR sequence number (RFC 8446 §5.3)")
     ours = against_refkx(secrets.token_bytes(32))
-    story.step("The same two messages through refkx.record.RecordProtection")
+    story.step("The same two messages through refkx.tls.record.RecordProtection")
     story.value("nonce of record 0", ours["nonces"][0])
     story.value("nonce of record 1", ours["nonces"][1])
     story.value("record 1", ours["record_1"])
