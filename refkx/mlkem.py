@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from . import impl
-from .encoding import constant_time_equal, require_bytes
+from .encoding import constant_time_equal, key_file_codec, require_bytes
 from .errors import InvalidKey
 
 __all__ = ["Params", "ML_KEM_512", "ML_KEM_768", "ML_KEM_1024", "PARAMETER_SETS",
@@ -654,8 +654,7 @@ class _MLKEMPublicKey:
 
     def public_bytes(self, encoding, format) -> bytes:
         """pyca's public_bytes: SubjectPublicKeyInfo (refkx.serialization) or Raw."""
-        from . import serialization   # the key-file layer sits below this one
-        return serialization.public_bytes(self, encoding, format)
+        return key_file_codec().public_bytes(self, encoding, format)   # refkx.serialization
 
     def encapsulate(self, rng: Optional[Rng] = None) -> tuple[bytes, bytes]:
         """Algorithm 20: (shared_secret K, ciphertext c)."""
@@ -702,8 +701,7 @@ class _MLKEMPrivateKey:
 
     def private_bytes(self, encoding, format, encryption_algorithm=None) -> bytes:
         """pyca's private_bytes: PKCS #8 with the seed (refkx.serialization) or Raw (the seed)."""
-        from . import serialization
-        return serialization.private_bytes(self, encoding, format, encryption_algorithm)
+        return key_file_codec().private_bytes(self, encoding, format, encryption_algorithm)
 
     def expanded_bytes(self) -> bytes:
         """The expanded decapsulation key dk = dk_PKE || ek || H(ek) || z (768k + 96 bytes)."""

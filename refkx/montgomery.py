@@ -30,7 +30,7 @@ from __future__ import annotations
 import secrets
 from typing import Callable, Optional
 
-from .encoding import require_bytes
+from .encoding import key_file_codec, require_bytes
 from .errors import InvalidKey
 
 # Called after every ladder step with (t, k_t, x_2, z_2, x_3, z_3); see `ladder`.
@@ -175,8 +175,7 @@ class MontgomeryPublicKey:
 
     def public_bytes(self, encoding, format) -> bytes:
         """pyca's public_bytes: SubjectPublicKeyInfo (RFC 8410) in PEM/DER, or Raw/Raw."""
-        from . import serialization   # the key-file layer sits below this one
-        return serialization.public_bytes(self, encoding, format)
+        return key_file_codec().public_bytes(self, encoding, format)   # refkx.serialization
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -224,8 +223,7 @@ class MontgomeryPrivateKey:
 
     def private_bytes(self, encoding, format, encryption_algorithm=None) -> bytes:
         """pyca's private_bytes: PKCS #8 (RFC 8410 §7) in PEM/DER, or Raw/Raw."""
-        from . import serialization
-        return serialization.private_bytes(self, encoding, format, encryption_algorithm)
+        return key_file_codec().private_bytes(self, encoding, format, encryption_algorithm)
 
     def public_key(self) -> MontgomeryPublicKey:
         """§6.1: K_A = X25519(a, 9); §6.2: K_A = X448(a, 5). Computed once."""

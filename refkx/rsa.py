@@ -41,7 +41,7 @@ import math
 import secrets
 from typing import Optional
 
-from .encoding import require_bytes, require_int
+from .encoding import key_file_codec, require_bytes, require_int
 from .errors import InvalidKey
 from .pkcs1 import OAEP, PKCS1v15, PSS  # noqa: F401  (re-exported: the paddings of the API)
 from .primes import Rng, generate_probable_prime_pair, random_int_below
@@ -122,8 +122,7 @@ class RSAPublicKey:
 
     def public_bytes(self, encoding=None, format=None) -> bytes:
         """pyca's public_bytes(encoding, format); no arguments: DER SubjectPublicKeyInfo."""
-        # The serialization layer sits below this one; import it when first used.
-        from . import serialization
+        serialization = key_file_codec()   # refkx.serialization, a layer below (see encoding)
         if encoding is None and format is None:
             encoding = serialization.Encoding.DER
             format = serialization.PublicFormat.SubjectPublicKeyInfo
@@ -132,7 +131,7 @@ class RSAPublicKey:
     @classmethod
     def from_public_bytes(cls, data: bytes) -> "RSAPublicKey":
         """The key in a DER SubjectPublicKeyInfo (rsaEncryption); InvalidKey for anything else."""
-        from . import serialization
+        serialization = key_file_codec()
         data = require_bytes("data", data)
         try:
             key = serialization.load_der_public_key(data)
@@ -204,8 +203,7 @@ class RSAPrivateKey:
 
     def private_bytes(self, encoding, format, encryption_algorithm=None) -> bytes:
         """pyca's private_bytes: PrivateFormat.PKCS8 or .TraditionalOpenSSL, PEM or DER."""
-        from . import serialization   # the layer below this one, loaded when first used
-        return serialization.private_bytes(self, encoding, format, encryption_algorithm)
+        return key_file_codec().private_bytes(self, encoding, format, encryption_algorithm)
 
     def decrypt(self, ciphertext: bytes, padding) -> bytes:
         """RSAES-OAEP or RSAES-PKCS1-v1_5 decryption; DecryptionError for every failure."""
