@@ -8,7 +8,3 @@ does not protect production secrets.
 """
 
 __version__ = "0.1.0"
-
-# The key classes write PEM/DER through refkx.serialization, which registers itself in
-# refkx.encoding when imported; importing it here makes that true for every user.
-from . import serialization  # noqa: E402,F401

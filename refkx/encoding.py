@@ -75,24 +75,3 @@ def constant_time_equal(a: bytes, b: bytes) -> bool:
     for x, y in zip(a, b):
         diff |= x ^ y
     return diff == 0
-
-
-# --- key files ----------------------------------------------------------------------------
-# The key classes (refkx.rsa, refkx.montgomery, refkx.mlkem) offer pyca's private_bytes /
-# public_bytes, but the PEM/DER code is refkx.serialization, a layer below them. So that the
-# classes never import it, refkx.serialization registers itself here when it is imported
-# (refkx/__init__.py imports it, so it is always there).
-_key_file_codec = None
-
-
-def register_key_file_codec(codec) -> None:
-    """Called once by refkx.serialization with itself."""
-    global _key_file_codec
-    _key_file_codec = codec
-
-
-def key_file_codec():
-    """The registered refkx.serialization module (RuntimeError if it never loaded)."""
-    if _key_file_codec is None:
-        raise RuntimeError("refkx.serialization is not loaded")
-    return _key_file_codec

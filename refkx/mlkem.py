@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from . import impl
-from .encoding import constant_time_equal, key_file_codec, require_bytes
+from .encoding import constant_time_equal, require_bytes
 from .errors import InvalidKey
 
 __all__ = ["Params", "ML_KEM_512", "ML_KEM_768", "ML_KEM_1024", "PARAMETER_SETS",
@@ -508,6 +508,9 @@ def check_encapsulation_key(ek: object, params: Params) -> bytes:
     coefficient of t_hat is >= q (ByteEncode_12(ByteDecode_12(.)) changes it).
     """
     ek = require_bytes("ek", ek)
+    twin = impl.fast("mlkem")
+    if twin is not None:
+        return twin.check_encapsulation_key(ek, params)
     if len(ek) != params.ek_size:                         # §7.2 check 1 (type check)
         raise InvalidKey(f"{params.name} encapsulation key must be {params.ek_size} bytes, "
                          f"got {len(ek)}")
@@ -654,7 +657,8 @@ class _MLKEMPublicKey:
 
     def public_bytes(self, encoding, format) -> bytes:
         """pyca's public_bytes: SubjectPublicKeyInfo (refkx.serialization) or Raw."""
-        return key_file_codec().public_bytes(self, encoding, format)   # refkx.serialization
+        from . import serialization   # builds on this module: imported at call time
+        return serialization.public_bytes(self, encoding, format)
 
     def encapsulate(self, rng: Optional[Rng] = None) -> tuple[bytes, bytes]:
         """Algorithm 20: (shared_secret K, ciphertext c)."""
@@ -701,7 +705,8 @@ class _MLKEMPrivateKey:
 
     def private_bytes(self, encoding, format, encryption_algorithm=None) -> bytes:
         """pyca's private_bytes: PKCS #8 with the seed (refkx.serialization) or Raw (the seed)."""
-        return key_file_codec().private_bytes(self, encoding, format, encryption_algorithm)
+        from . import serialization   # builds on this module: imported at call time
+        return serialization.private_bytes(self, encoding, format, encryption_algorithm)
 
     def expanded_bytes(self) -> bytes:
         """The expanded decapsulation key dk = dk_PKE || ek || H(ek) || z (768k + 96 bytes)."""

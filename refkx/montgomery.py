@@ -30,7 +30,7 @@ from __future__ import annotations
 import secrets
 from typing import Callable, Optional
 
-from .encoding import key_file_codec, require_bytes
+from .encoding import require_bytes
 from .errors import InvalidKey
 
 # Called after every ladder step with (t, k_t, x_2, z_2, x_3, z_3); see `ladder`.
@@ -175,7 +175,8 @@ class MontgomeryPublicKey:
 
     def public_bytes(self, encoding, format) -> bytes:
         """pyca's public_bytes: SubjectPublicKeyInfo (RFC 8410) in PEM/DER, or Raw/Raw."""
-        return key_file_codec().public_bytes(self, encoding, format)   # refkx.serialization
+        from . import serialization   # the key-file layer builds on this module: imported at call time
+        return serialization.public_bytes(self, encoding, format)
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -210,7 +211,10 @@ class MontgomeryPrivateKey:
     @classmethod
     def generate(cls, rng: Optional[Callable[[int], bytes]] = None):
         """A new key from `rng(key size)` bytes (default: secrets.token_bytes)."""
-        return cls((rng or secrets.token_bytes)(cls._key_size))
+        if rng is not None and not callable(rng):
+            raise TypeError(f"rng must be a callable taking a byte count, or None, "
+                            f"not {type(rng).__name__}")
+        return cls((secrets.token_bytes if rng is None else rng)(cls._key_size))
 
     @classmethod
     def from_private_bytes(cls, data: bytes):
@@ -223,7 +227,8 @@ class MontgomeryPrivateKey:
 
     def private_bytes(self, encoding, format, encryption_algorithm=None) -> bytes:
         """pyca's private_bytes: PKCS #8 (RFC 8410 §7) in PEM/DER, or Raw/Raw."""
-        return key_file_codec().private_bytes(self, encoding, format, encryption_algorithm)
+        from . import serialization
+        return serialization.private_bytes(self, encoding, format, encryption_algorithm)
 
     def public_key(self) -> MontgomeryPublicKey:
         """§6.1: K_A = X25519(a, 9); §6.2: K_A = X448(a, 5). Computed once."""

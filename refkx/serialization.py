@@ -42,11 +42,9 @@ import base64
 import binascii
 import enum
 import re
-import sys
 from typing import Optional
 
 from . import asn1
-from .encoding import register_key_file_codec
 from .errors import DERError, InvalidKey, UnsupportedAlgorithm
 from .rsa import RSAPrivateKey, RSAPublicKey
 from .x25519 import X25519PrivateKey, X25519PublicKey
@@ -516,7 +514,3 @@ def public_bytes(key, encoding: Encoding, format: PublicFormat) -> bytes:
             return key.public_bytes_raw()
         raise ValueError(f"{type(key).__name__} has no PKCS1 format")
     raise TypeError(f"cannot serialize a {type(key).__name__}")
-
-
-# The key classes reach this module through refkx.encoding (they sit in a layer above it).
-register_key_file_codec(sys.modules[__name__])
