@@ -657,7 +657,7 @@ class _MLKEMPublicKey:
 
     def public_bytes(self, encoding, format) -> bytes:
         """pyca's public_bytes: SubjectPublicKeyInfo (refkx.serialization) or Raw."""
-        from . import serialization   # the key-file layer sits below this one
+        from . import serialization   # builds on this module: imported at call time
         return serialization.public_bytes(self, encoding, format)
 
     def encapsulate(self, rng: Optional[Rng] = None) -> tuple[bytes, bytes]:
@@ -705,7 +705,7 @@ class _MLKEMPrivateKey:
 
     def private_bytes(self, encoding, format, encryption_algorithm=None) -> bytes:
         """pyca's private_bytes: PKCS #8 with the seed (refkx.serialization) or Raw (the seed)."""
-        from . import serialization
+        from . import serialization   # builds on this module: imported at call time
         return serialization.private_bytes(self, encoding, format, encryption_algorithm)
 
     def expanded_bytes(self) -> bytes:

@@ -343,3 +343,12 @@ def test_rsa_keygen_restarts_after_fips_failure(monkeypatch):
     monkeypatch.setattr(rsa, "generate_private_key", always_fails)
     with pytest.raises(RuntimeError):
         KEMS["rsa2048-oaep"].generate_keypair()
+
+
+def test_rsa_kem_public_bytes_are_der_spki():
+    """The RSA KEM sends the recipient's key as a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7)."""
+    from refkx import serialization
+    private_key, public_bytes = keypair("rsa2048-oaep")
+    assert serialization.load_der_public_key(public_bytes) == private_key.public_key()
+    assert public_bytes == private_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
