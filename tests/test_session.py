@@ -720,7 +720,3 @@ def test_parse_hello_non_ascii_kem_name_is_handshake_error():
     with pytest.raises(HandshakeError):
         parse_hello(bytes(message))
 
-
-def test_bad_rng_is_type_error_before_any_state():
-    with pytest.raises(TypeError, match="rng"):
-        Client("x25519", rng=lambda n: bytearray(n))
