@@ -293,7 +293,8 @@ def test_wrong_types_raise_type_error(mode, key_768):
 @pytest.mark.parametrize("mode", impl.IMPLEMENTATIONS)
 @pytest.mark.parametrize("params", ALL_PARAMS, ids=PARAM_IDS)
 def test_every_wrong_length_is_refused(mode, params):
-    """Lengths 0 .. size + 33 except the right one, for ek, dk, c; 0 .. 100 for the seeds."""
+    """Every length 0 .. size + 33 except the right one, for ek, dk and c; 0 .. 100 for the
+    seeds d, z, m (ValueError, caller misuse) and the 64-byte key seed."""
     with impl.using(mode):
         ek, dk = mlkem.keygen_internal(bytes(32), bytes(range(32)), params)
         K, c = mlkem.encaps_internal(ek, bytes(32), params)
@@ -303,7 +304,7 @@ def test_every_wrong_length_is_refused(mode, params):
                            (params.dk_size, lambda n: mlkem.decaps((dk * 2)[:n], c, params)),
                            (params.ciphertext_size, lambda n: mlkem.decaps(dk, (c * 2)[:n],
                                                                            params))):
-            for n in list(range(0, 40)) + list(range(size - 40, size + 34)):
+            for n in range(0, size + 34):
                 if n == size:
                     continue
                 with pytest.raises(InvalidKey):
