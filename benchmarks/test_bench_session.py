@@ -31,7 +31,7 @@ SIZES = {"1KiB": 1024, "16KiB": 16 * 1024}
 
 @functools.lru_cache(maxsize=None)
 def _identity(bits=2048):
-    return rsa.generate_private_key(bits)
+    return rsa.generate_private_key(key_size=bits)
 
 
 def _identity_for(kem_name):

@@ -34,7 +34,7 @@ Three families implement it:
 
 The shared secret is the mechanism's raw secret, not yet a key: the DH
 outputs are group elements, not uniform strings, so every caller must feed it
-through a KDF together with the transcript (refkx.hpke and refkx.session do).
+through a KDF together with the transcript (refkx.hpke and refkx.tls do).
 
 Forward secrecy. No KEM gives forward secrecy when the recipient's key pair is
 long-term: whoever later obtains that private key decapsulates every recorded
@@ -63,6 +63,7 @@ from typing import Any, Callable, Optional
 from . import dh, mlkem, rsa, x25519, x448
 from .encoding import require_bytes
 from .errors import DecryptionError, InvalidKey
+from .pkcs1 import DECRYPTION_ERROR
 
 Rng = Callable[[int], bytes]
 
@@ -211,7 +212,7 @@ class RSAOAEPKEM(KEM):
         # the remedy is to start over.
         for attempt in range(KEYGEN_ATTEMPTS):
             try:
-                private_key = rsa.generate_private_key(self.bits, rng=rng)
+                private_key = rsa.generate_private_key(key_size=self.bits, rng=rng)
                 break
             except RuntimeError:
                 if attempt == KEYGEN_ATTEMPTS - 1:
@@ -237,7 +238,7 @@ class RSAOAEPKEM(KEM):
         enc = require_bytes("enc", enc)
         shared_secret = private_key.decrypt(enc, self._padding())   # DecryptionError on failure
         if len(shared_secret) != RSA_SECRET_SIZE:
-            raise DecryptionError("decryption failed")
+            raise DecryptionError(DECRYPTION_ERROR)   # the same message as every RSA failure
         return shared_secret
 
 

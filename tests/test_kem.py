@@ -302,8 +302,8 @@ def test_rsa_keygen_restarts_after_fips_failure(monkeypatch):
     key = keypair("rsa2048-oaep")[0]
     calls = []
 
-    def flaky(bits, **kwargs):
-        calls.append(bits)
+    def flaky(*, key_size, **kwargs):
+        calls.append(key_size)
         if len(calls) == 1:
             raise RuntimeError("prime generation failed after the FIPS 186-5 A.1.3 limit of tries")
         return key
@@ -313,7 +313,7 @@ def test_rsa_keygen_restarts_after_fips_failure(monkeypatch):
     assert private_key is key and calls == [2048, 2048]
     assert public_bytes == key.public_key().public_bytes()
 
-    def always_fails(bits, **kwargs):
+    def always_fails(**kwargs):
         raise RuntimeError("prime generation failed")
 
     monkeypatch.setattr(rsa, "generate_private_key", always_fails)
