@@ -48,7 +48,8 @@ from . import tlskit
 from .narrate import Narrator, Outcome
 
 NAME = "downgrade"
-SUMMARY = "a man in the middle strips the strong groups: accepted unless the transcript is signed"
+SUMMARY = ("a man in the middle strips the strong groups: accepted unless the transcript is "
+           "authenticated")
 
 RANDOM_SIZE = 32
 EXPORT_P_BITS = 512

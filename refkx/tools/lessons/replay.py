@@ -114,8 +114,9 @@ def run(story: Narrator, full: bool = False) -> Outcome:
     story.point("the bank opens it as record 1: nonce = write_iv XOR 1, not XOR 0;")
     story.point("the tag fails: " + (f"REFUSED (HandshakeError, alert {ours['alert']})"
                                     if ours["refused"] else "!! accepted"))
+    dead = ours["connection_dead"]
     story.point("and the connection is dead: " + ("Alice's next record is not read either"
-                                                  if ours["connection_dead"] else "!! still alive"))
+                                                  if dead else "!! still alive"))
     refkx_held = ours["executed"] == [PAYMENT] and ours["refused"] and ours["connection_dead"]
 
     story.moral("Authenticating each record is not enough: the receiver must also know",
