@@ -243,6 +243,8 @@ def test_tampered_server_reply_is_refused(pinned):
         with pytest.raises(HandshakeError):
             attempt.finish(flip(msg2, i, 0x80 if i % 2 else 0x01))
         assert attempt.state is State.FAILED
+    client.finish(msg2)                 # the untampered reply is accepted
+    assert client.state is State.CONNECTED
 
 
 def test_tampered_client_finished_is_refused():
