@@ -367,6 +367,7 @@ def test_certificate_attributes(pki):
         b"-----END CERTIFICATE-----\n"
     for loaded in (x509.load_pem_x509_certificate(pem), x509.load_der_x509_certificate(leaf.der)):
         assert loaded.der == leaf.der and loaded.subject == leaf.subject
+    assert [c.der for c in x509.load_pem_x509_certificates(pem + pem)] == [leaf.der, leaf.der]
     from refkx import serialization as s
     spki = leaf.public_key().public_bytes(s.Encoding.DER, s.PublicFormat.SubjectPublicKeyInfo)
     assert leaf.spki_pin() == "sha256//" + base64.b64encode(hashlib.sha256(spki).digest()).decode()
@@ -426,3 +427,316 @@ def test_refkx_readable_environment():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=TIMEOUT)
     assert result.stdout.strip() == "['readable']", result.stderr
+
+
+# -- refkx.tls ------------------------------------------------------------------------------
+# Connection attributes (group, cipher_suite, peer_certificate, authenticated,
+# key_schedule_trace) over real sockets: test_tls_interop.py; SSLKEYLOGFILE: test_tls.py;
+# a tampered record -> bad_record_mac: test_tls.py and test_tls_interop.py.
+def test_tls_public_names():
+    import refkx.tls as tls
+    assert callable(tls.connect) and inspect.isclass(tls.Client) and inspect.isclass(tls.Server)
+    client_options = inspect.signature(tls.Client).parameters
+    for option in ("server_name", "groups", "pins", "cafile", "trust", "keylog", "random",
+                   "session_id", "ephemeral_keys"):
+        assert option in client_options, option
+    connection = tls.Client("localhost", insecure=True)
+    for attribute in ("group", "cipher_suite", "peer_certificate", "authenticated"):
+        assert hasattr(connection, attribute), attribute
+    assert callable(connection.key_schedule_trace)
+
+
+def test_tls_groups_accept_kem_names():
+    from refkx.tls import Client
+    for name in ("x25519", "x448", "ffdhe2048", "x25519mlkem768", "mlkem768"):
+        assert Client("localhost", insecure=True, groups=[name]).groups == (name,)
+
+
+# -- the CLI --------------------------------------------------------------------------------
+# Covered elsewhere, not repeated: usage errors exit 2 (test_cli.py); `vectors` prints its
+# implementation line first (test_cli.py test_vectors_run_every_implementation and
+# _readable_from_environment); `trace TOPIC` (test_cli.py test_trace_topics); `demo --pcap
+# --keylog` (test_demo.py); `lesson NAME` ends with `verdict:` and unknown names exit 2
+# (test_lessons.py); `connect` stderr lines, wrong pin / hostname -> bad_certificate, the
+# --insecure WARNING, exit 2 without trust, `serve --port 0` first two lines
+# (test_tls_serve.py); the connection cap inside the server (test_tls_serve.py
+# test_peers_past_the_cap_are_closed_at_once).
+tls_certs = pytest.importorskip("tls_certs")       # needs the `compare` extra (cryptography)
+
+GROUP_CODES = {0x001D: "x25519", 0x001E: "x448", 0x0100: "ffdhe2048", 0x0101: "ffdhe3072",
+               0x11EC: "x25519mlkem768"}
+KEY_SHARE, SUPPORTED_GROUPS = 51, 10
+
+
+class ServeProcess:
+    """`python -m refkx serve --port 0 ...`, its first two stderr lines parsed."""
+
+    def __init__(self, *extra):
+        self.proc = subprocess.Popen([sys.executable, "-m", "refkx", "serve", "--port", "0",
+                                      "--timeout", "5", *extra], cwd=ROOT,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        first = self.proc.stderr.readline()
+        second = self.proc.stderr.readline()
+        assert first.startswith("listening on 127.0.0.1:"), first
+        assert second.startswith("pin: sha256//"), second
+        self.port = int(first.rsplit(":", 1)[1])
+        self.pin = second.split(" ", 1)[1].strip()
+
+    def connect(self, *options, stdin=b"ping\n"):
+        return refkx_command("connect", f"127.0.0.1:{self.port}", "--timeout", "10", *options,
+                             stdin=stdin)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stderr.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def stderr_lines(result):
+    return result.stderr.decode(errors="replace").splitlines()
+
+
+def _listener():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(4)
+    sock.settimeout(20)
+    return sock
+
+
+def _read_record(conn):
+    data = b""
+    while len(data) < 5 or len(data) < 5 + struct.unpack(">H", data[3:5])[0]:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _client_hello_groups(record):
+    """(groups with a key share, supported_groups) from one ClientHello record (RFC 8446 §4.1.2)."""
+    body = record[5 + 4:]
+    at = 2 + 32
+    at += 1 + body[at]                                    # legacy_session_id
+    at += 2 + struct.unpack(">H", body[at:at + 2])[0]     # cipher_suites
+    at += 1 + body[at]                                    # legacy_compression_methods
+    end = at + 2 + struct.unpack(">H", body[at:at + 2])[0]
+    at += 2
+    shares, supported = [], []
+    while at < end:
+        kind, length = struct.unpack(">HH", body[at:at + 4])
+        data = body[at + 4:at + 4 + length]
+        at += 4 + length
+        if kind == SUPPORTED_GROUPS:
+            supported = [struct.unpack(">H", data[i:i + 2])[0] for i in range(2, len(data), 2)]
+        elif kind == KEY_SHARE:
+            i = 2
+            while i < len(data):
+                group, size = struct.unpack(">HH", data[i:i + 4])
+                shares.append(group)
+                i += 4 + size
+    return [GROUP_CODES.get(g, g) for g in shares], [GROUP_CODES.get(g, g) for g in supported]
+
+
+def test_connect_shares_a_key_for_the_first_group_only():
+    with _listener() as listener:
+        port = listener.getsockname()[1]
+        proc = subprocess.Popen([sys.executable, "-m", "refkx", "connect", f"127.0.0.1:{port}",
+                                 "--insecure", "--timeout", "5", "--groups",
+                                 "x25519mlkem768,x25519,ffdhe2048"], cwd=ROOT,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        try:
+            conn, _ = listener.accept()
+            with conn:
+                conn.settimeout(20)
+                record = _read_record(conn)
+            proc.communicate(b"", timeout=TIMEOUT)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    shares, supported = _client_hello_groups(record)
+    assert shares == ["x25519mlkem768"]
+    assert supported == ["x25519mlkem768", "x25519", "ffdhe2048"]
+    assert proc.returncode == 1                          # the peer hung up: refused, not usage
+
+
+@pytest.mark.parametrize("server_ends_with", ["close_notify", "eof"])
+def test_connect_sends_lines_writes_bytes_and_closes_with_close_notify(server_ends_with):
+    """Against the stdlib ssl server (OpenSSL): every stdin line arrives, the echoed bytes
+    come out on stdout unchanged (not text), and connect ends with close_notify: with
+    suppress_ragged_eofs=False a bare EOF would raise instead of returning b""."""
+    identity = tls_certs.leaf()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_3
+    context.load_cert_chain(identity.certfile, identity.keyfile)
+    seen = {}
+    payload = b"first line\n\xff\x00 not utf-8\nlast without newline"
+
+    def serve_once(listener):
+        conn, _ = listener.accept()
+        conn.settimeout(20)
+        with context.wrap_socket(conn, server_side=True, suppress_ragged_eofs=False) as tls:
+            received = b""
+            try:
+                while True:
+                    chunk = tls.recv(4096)
+                    if not chunk:                        # close_notify
+                        seen["close_notify"] = True
+                        break
+                    received += chunk
+                    tls.sendall(chunk)
+            except (ssl.SSLError, OSError) as exc:
+                seen["error"] = repr(exc)
+            seen["received"] = received
+            if server_ends_with == "eof":               # hang up without close_notify
+                socket.socket(fileno=tls.detach()).close()
+                return
+            try:
+                tls.unwrap()
+            except (ssl.SSLError, OSError):
+                pass
+
+    with _listener() as listener:
+        thread = threading.Thread(target=serve_once, args=(listener,), daemon=True)
+        thread.start()
+        result = refkx_command("connect", f"127.0.0.1:{listener.getsockname()[1]}", "--pin",
+                               identity.pin, "--timeout", "10", stdin=payload)
+        thread.join(20)
+    assert result.returncode == 0, result.stderr
+    assert seen.get("received") == payload, seen
+    assert seen.get("close_notify") is True, seen
+    assert result.stdout == payload
+
+
+def test_connect_timeout_bounds_a_silent_server():
+    with _listener() as listener:
+        result = refkx_command("connect", f"127.0.0.1:{listener.getsockname()[1]}",
+                               "--insecure", "--timeout", "1", timeout=30)
+    assert result.returncode == 1
+    assert b"Traceback" not in result.stderr
+
+
+def test_serve_default_group_preference_and_hello_retry():
+    """Default preference x25519mlkem768, x25519, ffdhe2048: the server picks its first
+    group the client supports, asking for a new share (HelloRetryRequest) when needed."""
+    with ServeProcess() as server:
+        cases = [("x25519,x25519mlkem768", "x25519mlkem768"),     # HRR to the hybrid
+                 ("ffdhe2048,x25519", "x25519"),                  # HRR to x25519
+                 ("ffdhe2048", "ffdhe2048"),
+                 ("x448,ffdhe2048", "ffdhe2048")]
+        for offered, chosen in cases:
+            result = server.connect("--pin", server.pin, "--groups", offered)
+            assert result.returncode == 0, (offered, result.stderr)
+            assert f"group: {chosen}" in stderr_lines(result), (offered, result.stderr)
+            assert result.stdout == b"ping\n"
+
+
+def test_serve_own_groups_order_is_its_preference_and_both_sides_keylog(tmp_path):
+    server_log, client_log = tmp_path / "server.keys", tmp_path / "client.keys"
+    with ServeProcess("--groups", "ffdhe2048,x25519", "--keylog", str(server_log)) as server:
+        result = server.connect("--pin", server.pin, "--groups", "x25519,ffdhe2048",
+                                "--keylog", str(client_log))
+        assert result.returncode == 0, result.stderr
+        assert "group: ffdhe2048" in stderr_lines(result)
+    client_lines = set(client_log.read_text().splitlines())
+    labels = {line.split()[0] for line in client_lines}
+    assert {"CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+            "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0"} <= labels
+    assert client_lines <= set(server_log.read_text().splitlines())
+
+
+def test_serve_and_connect_defaults():
+    import argparse
+    from refkx.tools import net
+    serve, connect = argparse.ArgumentParser(), argparse.ArgumentParser()
+    net.add_serve_arguments(serve)
+    net.add_connect_arguments(connect)
+    served = serve.parse_args(["--port", "0"])
+    assert served.timeout == 10 and served.max_connections == 64 and served.host == "127.0.0.1"
+    assert connect.parse_args(["localhost:1", "--insecure"]).timeout == 10
+
+
+def _pkcs1_keyfile(tmp_path, identity):
+    from refkx import serialization as s
+    key = s.load_pem_private_key(identity.key_pem)
+    pem = key.private_bytes(s.Encoding.PEM, s.PrivateFormat.TraditionalOpenSSL)
+    assert pem.startswith(b"-----BEGIN RSA PRIVATE KEY-----")
+    path = tmp_path / "leaf-pkcs1.pem"
+    path.write_bytes(pem)
+    return str(path)
+
+
+def test_serve_takes_a_pkcs1_key_and_a_chain_leaf_first(tmp_path):
+    identity = tls_certs.leaf()
+    assert identity.key_pem.startswith(b"-----BEGIN PRIVATE KEY-----")     # PKCS#8
+    chain = Path(identity.certfile).read_bytes()
+    assert chain.count(b"BEGIN CERTIFICATE") == 2                           # leaf, then CA
+    with ServeProcess("--cert", identity.certfile, "--key",
+                      _pkcs1_keyfile(tmp_path, identity)) as server:
+        assert server.pin == identity.pin
+        result = server.connect("--cafile", tls_certs.ca().certfile, "--servername",
+                                "localhost")
+        assert result.returncode == 0, result.stderr
+        lines = stderr_lines(result)
+        assert f"pin: {identity.pin}" in lines and "suite: TLS_AES_128_GCM_SHA256" in lines
+        assert any(line.startswith("subject: ") and "localhost" in line for line in lines)
+
+
+@pytest.mark.parametrize("kind,alert", [("expired", "certificate_expired"),
+                                        ("stranger", "unknown_ca")])
+def test_connect_refuses_with_the_named_alert(kind, alert):
+    identity = tls_certs.leaf(kind)
+    with ServeProcess("--cert", identity.certfile, "--key", identity.keyfile) as server:
+        result = server.connect("--cafile", tls_certs.ca().certfile, "--servername",
+                                "localhost")
+        assert result.returncode == 1
+        assert alert in result.stderr.decode(), result.stderr
+        assert result.stdout == b"" and b"Traceback" not in result.stderr
+        good = server.connect("--pin", identity.pin)      # the same server, trusted by pin
+        assert good.returncode == 0 and good.stdout == b"ping\n", good.stderr
+
+
+def test_serve_max_connections_closes_the_next_peer_at_once():
+    with ServeProcess("--max-connections", "1", "--timeout", "30") as server:
+        holder = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        try:
+            # the holder never sends its ClientHello: it occupies the one slot (the
+            # kernel's backlog is first in, first out, so it is accepted first)
+            extra = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            with extra:
+                try:
+                    assert extra.recv(100) == b""       # closed long before --timeout 30
+                except ConnectionResetError:
+                    pass
+        finally:
+            holder.close()
+
+
+def test_bench_prints_its_implementation_line_before_results():
+    env = {k: v for k, v in os.environ.items() if k != "REFKX_READABLE"}
+    result = refkx_command("bench", "--quick", "--repeat", "1", "--sections", "aead",
+                           "--sizes", "64", env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode().splitlines()
+    results = next(i for i, line in enumerate(lines) if line.startswith("AES-128-GCM"))
+    assert "implementation: fast" in lines[:results]
+    readable = refkx_command("bench", "--quick", "--repeat", "1", "--sections", "aead",
+                             "--sizes", "64", env=dict(env, REFKX_READABLE="1"), timeout=120)
+    assert readable.returncode == 0, readable.stderr
+    lines = readable.stdout.decode().splitlines()
+    results = next(i for i, line in enumerate(lines) if line.startswith("AES-128-GCM"))
+    assert "implementation: readable" in lines[:results]
+    assert "implementation: fast" not in lines
