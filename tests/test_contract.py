@@ -486,14 +486,15 @@ class ServeProcess:
         return refkx_command("connect", f"127.0.0.1:{self.port}", "--timeout", "10", *options,
                              stdin=stdin)
 
-    def stop(self):
+    def stop(self) -> str:
+        """Stop the server; returns the rest of its stderr."""
         self.proc.terminate()
         try:
-            self.proc.wait(timeout=10)
+            _, rest = self.proc.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            self.proc.wait()
-        self.proc.stderr.close()
+            _, rest = self.proc.communicate()
+        return rest
 
     def __enter__(self):
         return self
@@ -695,18 +696,29 @@ def test_serve_takes_a_pkcs1_key_and_a_chain_leaf_first(tmp_path):
         assert any(line.startswith("subject: ") and "localhost" in line for line in lines)
 
 
-@pytest.mark.parametrize("kind,alert", [("expired", "certificate_expired"),
-                                        ("stranger", "unknown_ca")])
-def test_connect_refuses_with_the_named_alert(kind, alert):
+@pytest.mark.parametrize("kind,how,alert", [
+    ("expired", "cafile", "certificate_expired"),
+    ("stranger", "cafile", "unknown_ca"),
+    ("good", "wrong pin", "bad_certificate"),
+    ("good", "wrong name", "bad_certificate")])
+def test_connect_refuses_with_the_named_alert(kind, how, alert):
+    """connect exits 1, names the alert, and sends it: the server logs receiving it."""
     identity = tls_certs.leaf(kind)
-    with ServeProcess("--cert", identity.certfile, "--key", identity.keyfile) as server:
-        result = server.connect("--cafile", tls_certs.ca().certfile, "--servername",
-                                "localhost")
+    options = {"cafile": ["--cafile", tls_certs.ca().certfile, "--servername", "localhost"],
+               "wrong pin": ["--pin", tls_certs.leaf("stranger").pin],
+               "wrong name": ["--cafile", tls_certs.ca().certfile, "--servername",
+                              "other.example"]}[how]
+    server = ServeProcess("--cert", identity.certfile, "--key", identity.keyfile)
+    try:
+        result = server.connect(*options)
         assert result.returncode == 1
         assert alert in result.stderr.decode(), result.stderr
         assert result.stdout == b"" and b"Traceback" not in result.stderr
         good = server.connect("--pin", identity.pin)      # the same server, trusted by pin
         assert good.returncode == 0 and good.stdout == b"ping\n", good.stderr
+    finally:
+        server_log = server.stop()
+    assert any("alert" in line and alert in line for line in server_log.splitlines()), server_log
 
 
 def test_serve_max_connections_closes_the_next_peer_at_once():
