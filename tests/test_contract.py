@@ -317,6 +317,43 @@ def test_serialization_against_pyca(rsa_key):
     assert pyca.load_pem_private_key(x_pem, None).public_key().public_bytes_raw() == raw
 
 
+KEY_CLASSES = [("x25519", "X25519PrivateKey"), ("x448", "X448PrivateKey"),
+               ("mlkem", "MLKEM512PrivateKey"), ("mlkem", "MLKEM768PrivateKey"),
+               ("mlkem", "MLKEM1024PrivateKey")]
+
+
+@pytest.mark.parametrize("module,name", KEY_CLASSES, ids=[n for _, n in KEY_CLASSES])
+def test_serialization_key_files_for_every_key_class(module, name):
+    """pyca's three-argument private_bytes, PKCS#8 and SPKI in PEM and DER, loaded back;
+    and pyca reads what refkx writes (for the key types cryptography has)."""
+    import importlib
+    from refkx import serialization as s
+    key = getattr(importlib.import_module(f"refkx.{module}"), name).generate()
+    public_raw = key.public_key().public_bytes_raw()
+    for encoding, load_private, load_public in (
+            (s.Encoding.PEM, s.load_pem_private_key, s.load_pem_public_key),
+            (s.Encoding.DER, s.load_der_private_key, s.load_der_public_key)):
+        private_file = key.private_bytes(encoding, s.PrivateFormat.PKCS8, s.NoEncryption())
+        loaded = load_private(private_file)
+        assert type(loaded) is type(key)
+        assert loaded.private_bytes_raw() == key.private_bytes_raw()
+        public_file = key.public_key().public_bytes(encoding,
+                                                    s.PublicFormat.SubjectPublicKeyInfo)
+        assert load_public(public_file).public_bytes_raw() == public_raw
+    assert key.private_bytes(s.Encoding.Raw, s.PrivateFormat.Raw,
+                             s.NoEncryption()) == key.private_bytes_raw()
+    assert key.public_key().public_bytes(s.Encoding.Raw, s.PublicFormat.Raw) == public_raw
+    pyca = pytest.importorskip("cryptography.hazmat.primitives.serialization")
+    if name == "MLKEM512PrivateKey":
+        return                                          # cryptography 50 has no ML-KEM-512
+    pem = key.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption())
+    theirs = pyca.load_pem_private_key(pem, password=None)
+    assert theirs.public_key().public_bytes_raw() == public_raw
+    back = theirs.private_bytes(pyca.Encoding.PEM, pyca.PrivateFormat.PKCS8,
+                                pyca.NoEncryption())
+    assert s.load_pem_private_key(back).public_key().public_bytes_raw() == public_raw
+
+
 def test_rsa_kem_public_bytes_are_spki():
     from refkx import serialization as s
     from refkx.kem import KEMS
@@ -350,6 +387,28 @@ def test_issue_certificate_signature():
     keyword_only = [p.name for p in inspect.signature(x509.issue_certificate).parameters.values()
                     if p.kind is p.KEYWORD_ONLY]
     assert keyword_only == names[3:]
+
+
+def test_verify_chain_and_key_signatures():
+    from refkx import rsa, x509
+    assert parameters(x509.verify_chain) == [
+        ("leaf", inspect.Parameter.empty), ("intermediates", inspect.Parameter.empty),
+        ("anchors", inspect.Parameter.empty), ("hostname", None), ("now", None)]
+    assert [n for n, _ in parameters(rsa.RSAPrivateKey)] == ["n", "e", "d", "p", "q"]
+    assert [n for n, _ in parameters(rsa.RSAPublicKey)] == ["n", "e"]
+    assert parameters(rsa.PKCS1v15)[0] == ("hash_name", "sha256")
+
+
+def test_issue_certificate_takes_a_public_subject_key(rsa_key, pki):
+    from refkx import x509
+    root, _, _, now = pki
+    certificate = x509.issue_certificate(_stray_key().public_key(), rsa_key, "CN=public only",
+                                         issuer_certificate=root)
+    assert certificate.public_key().n == _stray_key().public_key().n
+    assert certificate.subject == "CN=public only" and certificate.issuer == root.subject
+    assert x509.verify_chain(certificate, [], [root], now=now)[-1].der == root.der
+    with pytest.raises(ValueError):        # self-signed means signed by the subject's own key
+        x509.issue_certificate(_stray_key().public_key(), rsa_key, "CN=not self")
 
 
 def test_certificate_attributes(pki):
@@ -429,6 +488,13 @@ def test_refkx_readable_environment():
     assert result.stdout.strip() == "['readable']", result.stderr
 
 
+try:
+    import tls_certs                  # certificates made with the `compare` extra (cryptography)
+except pytest.skip.Exception:
+    tls_certs = None
+needs_certs = pytest.mark.skipif(tls_certs is None, reason="needs cryptography (compare extra)")
+
+
 # -- refkx.tls ------------------------------------------------------------------------------
 # Connection attributes (group, cipher_suite, peer_certificate, authenticated,
 # key_schedule_trace) over real sockets: test_tls_interop.py; SSLKEYLOGFILE: test_tls.py;
@@ -446,6 +512,28 @@ def test_tls_public_names():
     assert callable(connection.key_schedule_trace)
 
 
+@needs_certs
+def test_tls_connect_with_trust_and_keylog(tmp_path):
+    from refkx import x509
+    from refkx.tls import connect
+    from refkx.tools import net
+    identity, ca = tls_certs.leaf(), tls_certs.ca()
+    anchor = x509.load_pem_x509_certificate(ca.cert_pem)
+    keylog = tmp_path / "keys.txt"
+    with net.EchoServer([identity.cert_der, ca.cert_der], identity.key, groups=["x25519"],
+                        timeout=10, max_connections=4, log=lambda line: None) as echo:
+        with connect("127.0.0.1", echo.port, server_name="localhost", trust=[anchor],
+                     keylog=str(keylog), groups=["x25519"], timeout=10) as conn:
+            conn.sendall(b"hi")
+            assert conn.recv() == b"hi"
+            assert conn.group == "x25519" and conn.cipher_suite == "TLS_AES_128_GCM_SHA256"
+            assert conn.authenticated is True
+            assert conn.peer_certificate.subject == "CN=localhost"
+            trace = conn.key_schedule_trace()
+            assert all(isinstance(n, str) and isinstance(v, bytes) for n, v in trace)
+    assert "CLIENT_TRAFFIC_SECRET_0" in keylog.read_text()
+
+
 def test_tls_groups_accept_kem_names():
     from refkx.tls import Client
     for name in ("x25519", "x448", "ffdhe2048", "x25519mlkem768", "mlkem768"):
@@ -461,7 +549,6 @@ def test_tls_groups_accept_kem_names():
 # --insecure WARNING, exit 2 without trust, `serve --port 0` first two lines
 # (test_tls_serve.py); the connection cap inside the server (test_tls_serve.py
 # test_peers_past_the_cap_are_closed_at_once).
-tls_certs = pytest.importorskip("tls_certs")       # needs the `compare` extra (cryptography)
 
 GROUP_CODES = {0x001D: "x25519", 0x001E: "x448", 0x0100: "ffdhe2048", 0x0101: "ffdhe3072",
                0x11EC: "x25519mlkem768"}
@@ -574,6 +661,7 @@ def test_connect_shares_a_key_for_the_first_group_only():
     assert proc.returncode == 1                          # the peer hung up: refused, not usage
 
 
+@needs_certs
 @pytest.mark.parametrize("server_ends_with", ["close_notify", "eof"])
 def test_connect_sends_lines_writes_bytes_and_closes_with_close_notify(server_ends_with):
     """Against the stdlib ssl server (OpenSSL): every stdin line arrives, the echoed bytes
@@ -680,6 +768,7 @@ def _pkcs1_keyfile(tmp_path, identity):
     return str(path)
 
 
+@needs_certs
 def test_serve_takes_a_pkcs1_key_and_a_chain_leaf_first(tmp_path):
     identity = tls_certs.leaf()
     assert identity.key_pem.startswith(b"-----BEGIN PRIVATE KEY-----")     # PKCS#8
@@ -696,6 +785,7 @@ def test_serve_takes_a_pkcs1_key_and_a_chain_leaf_first(tmp_path):
         assert any(line.startswith("subject: ") and "localhost" in line for line in lines)
 
 
+@needs_certs
 @pytest.mark.parametrize("kind,how,alert", [
     ("expired", "cafile", "certificate_expired"),
     ("stranger", "cafile", "unknown_ca"),
