@@ -490,7 +490,7 @@ def test_refkx_readable_environment():
 
 try:
     import tls_certs                  # certificates made with the `compare` extra (cryptography)
-except pytest.skip.Exception:
+except (pytest.skip.Exception, ImportError):
     tls_certs = None
 needs_certs = pytest.mark.skipif(tls_certs is None, reason="needs cryptography (compare extra)")
 
