@@ -534,6 +534,24 @@ def test_tls_connect_with_trust_and_keylog(tmp_path):
     assert "CLIENT_TRAFFIC_SECRET_0" in keylog.read_text()
 
 
+@needs_certs
+def test_tls_handshakes_over_every_kem_group():
+    """Every refkx.kem.KEMS name TLS can run (RSA key transport needs a known server key)."""
+    from refkx.kem import KEMS
+    from refkx.tls import connect, groups
+    from refkx.tools import net
+    identity = tls_certs.leaf()
+    names = [name for name in KEMS if not groups.is_transport(name)]
+    assert {"x25519", "x448", "ffdhe2048", "mlkem768", "x25519mlkem768"} <= set(names)
+    with net.EchoServer([identity.cert_der], identity.key, groups=names, timeout=20,
+                        max_connections=4, log=lambda line: None) as echo:
+        for name in names:
+            with connect("127.0.0.1", echo.port, server_name="localhost",
+                         pins=[identity.pin], groups=[name], timeout=20) as conn:
+                conn.sendall(b"g")
+                assert conn.recv() == b"g" and conn.group == name
+
+
 def test_tls_groups_accept_kem_names():
     from refkx.tls import Client
     for name in ("x25519", "x448", "ffdhe2048", "x25519mlkem768", "mlkem768"):
@@ -825,6 +843,17 @@ def test_serve_max_connections_closes_the_next_peer_at_once():
                     pass
         finally:
             holder.close()
+
+
+def test_serve_timeout_closes_a_silent_peer():
+    with ServeProcess("--timeout", "1") as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=20) as silent:
+            try:
+                assert silent.recv(100) == b""          # closed by the server's deadline
+            except ConnectionResetError:
+                pass
+        result = server.connect("--pin", server.pin)   # and it still serves
+        assert result.returncode == 0 and result.stdout == b"ping\n", result.stderr
 
 
 def test_bench_prints_its_implementation_line_before_results():
