@@ -10,7 +10,7 @@ from refkx.tools import demo
 
 
 def _args(**kw):
-    defaults = dict(kem="x25519", mitm=False, forward_secrecy=False)
+    defaults = dict(kem=None, mitm=False, forward_secrecy=False)
     defaults.update(kw)
     return argparse.Namespace(**defaults)
 

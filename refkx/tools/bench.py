@@ -252,6 +252,40 @@ def parse_size(text: str) -> int:
     return int(value)
 
 
+# --sizes guards: pure-Python AES-GCM holds a few copies of the message, and runs at
+# kilobytes to a few megabytes per second, so large sizes are refused before measuring.
+MAX_AEAD_SIZE = 64 * 1024 ** 2          # bytes per message (about 4 copies are live at once)
+MAX_AEAD_SECONDS = 180.0                # estimated seal time of one --sizes run, all samples
+RATE_PROBE_SIZE = 16 * 1024
+
+
+def estimate_seal_rate() -> float:
+    """Bytes per second of one refkx AES-128-GCM seal of RATE_PROBE_SIZE bytes, measured now."""
+    from ..gcm import AESGCM
+    aead, data = AESGCM(bytes(16)), bytes(RATE_PROBE_SIZE)
+    started = time.perf_counter()
+    aead.encrypt(bytes(12), data, b"")
+    return RATE_PROBE_SIZE / max(time.perf_counter() - started, 1e-9)
+
+
+def check_sizes(sizes: list[int], samples: int) -> None:
+    """ValueError for --sizes that would need GiBs or take more than a few minutes."""
+    big = [s for s in sizes if s > MAX_AEAD_SIZE]
+    if big:
+        raise ValueError(f"--sizes {', '.join(format_bytes(s) for s in big)}: above "
+                         f"{format_bytes(MAX_AEAD_SIZE)} per message (pure-Python AES-GCM keeps "
+                         f"several copies in memory: about {format_bytes(4 * max(big))}); "
+                         "choose smaller sizes")
+    rate = estimate_seal_rate()
+    # Each size is sealed for each cipher, `samples` times (at least once).
+    seconds = sum(sizes) * len(AEAD_CIPHERS) * samples / rate
+    if seconds > MAX_AEAD_SECONDS:
+        raise ValueError(f"--sizes {','.join(format_bytes(s) for s in sizes)} would take about "
+                         f"{format_seconds(seconds)} here ({format_rate(rate)} measured for "
+                         f"AES-GCM); keep the run under {format_seconds(MAX_AEAD_SECONDS)} with "
+                         "smaller --sizes")
+
+
 def parse_sizes(text: str) -> list[int]:
     """Comma-separated sizes, e.g. '64,1K,16K,1M'."""
     sizes = [parse_size(part) for part in text.split(",") if part.strip()]
@@ -360,6 +394,11 @@ def implementation_lines(active: dict[str, str]) -> list[str]:
     if len(modes) == 1:
         return [f"implementation: {modes.pop()}"]
     return [f"implementation: {name} {mode}" for name, mode in active.items()]
+
+
+def _readable_env() -> bool:
+    from .. import impl
+    return impl.readable_from_environment()
 
 
 def environment(native: bool) -> dict:
@@ -561,7 +600,7 @@ class Config:
     readable: bool = False                  # refkx.impl "readable" for every primitive
     rsa_bits: tuple[int, ...] | None = None
     dh_groups: tuple[str, ...] | None = None
-    progress: object = field(default=sys.stderr, repr=False)
+    progress: object = field(default_factory=lambda: sys.stderr, repr=False)  # stderr at run time
 
     @property
     def samples(self) -> int:
@@ -591,6 +630,11 @@ class Bench:
                                          "sections": list(config.sections),
                                          "kems": config.kems, "sizes": config.sizes,
                                          "repeat": config.repeat, "readable": config.readable,
+                                         # what chose the implementations: --readable, the
+                                         # environment (REFKX_READABLE=1), or neither
+                                         "readable_from": ("--readable" if config.readable else
+                                                           "REFKX_READABLE=1"
+                                                           if _readable_env() else None),
                                          "record_size": RECORD_SIZE,
                                          "break_even_cipher": BREAK_EVEN_CIPHER},
                               "kems": [], "sessions": [], "aead": [], "aead_fits": [],
@@ -757,6 +801,10 @@ class Bench:
                                                  "bytes_per_s": size / stats.median})
                     sizes.append(size)
                     medians.append(stats.median)
+                if len(set(sizes)) < 2:
+                    self.note(f"{ops.impl} {cipher}: no AEAD cost model, break-even or "
+                              "total-cost tables: a fit t(n) = a + b*n needs at least two "
+                              f"different --sizes (got {', '.join(map(format_bytes, set(sizes)))})")
                 if len(set(sizes)) >= 2:
                     fit = fit_aead(sizes, medians)
                     self.results["aead_fits"].append({
@@ -1004,8 +1052,16 @@ def run_bench(args) -> int:
             return 2
     for option, path in (("--json", args.json), ("--plot", args.plot)):
         # Refuse a path that cannot be written before measuring anything (a usage error).
-        if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-            print(f"bench {option}: no such directory for {path!r}", file=sys.stderr)
+        if not path:
+            continue
+        folder = os.path.dirname(os.path.abspath(path))
+        problem = ("is a directory; give a file name" if os.path.isdir(path) else
+                   "has no such directory" if not os.path.isdir(folder) else
+                   "is in a directory you cannot write to" if not os.access(folder, os.W_OK) else
+                   "exists and cannot be written" if os.path.exists(path)
+                   and not os.access(path, os.W_OK) else None)
+        if problem:
+            print(f"bench {option}: {path!r} {problem}", file=sys.stderr)
             return 2
     if args.compare and not native_available():
         print("bench --compare needs the `cryptography` package (OpenSSL): "
@@ -1017,11 +1073,13 @@ def run_bench(args) -> int:
                         sizes=parse_sizes(args.sizes) if args.sizes else None,
                         sections=tuple(s.strip() for s in args.sections.split(",")) if args.sections else SECTIONS,
                         repeat=args.repeat, readable=args.readable,
-                        rsa_bits=tuple(int(b) for b in args.rsa_bits.split(",")) if args.rsa_bits else None,
+                        rsa_bits=args.rsa_bits,
                         dh_groups=tuple(args.dh_groups.split(",")) if args.dh_groups else None)
         bad = [s for s in config.sections if s not in SECTIONS]
         if bad:
             raise ValueError(f"unknown section(s) {', '.join(bad)}; choose from {', '.join(SECTIONS)}")
+        if config.sizes and "aead" in config.sections:
+            check_sizes(config.sizes, config.samples)
         bench = Bench(config)
         if config.kems:
             bench.kem_names()     # validate names before measuring anything
@@ -1044,6 +1102,30 @@ def run_bench(args) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    """--repeat N: an int >= 1 (checked at parse time: exit status 2)."""
+    import argparse
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _rsa_bits_list(text: str) -> tuple[int, ...]:
+    """--rsa-bits 2048,3072: even key sizes from 1024 to 16384 bits."""
+    import argparse
+    try:
+        values = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of key sizes: {text!r}") from None
+    if not values or any(v < 1024 or v > 16384 or v % 2 for v in values):
+        raise argparse.ArgumentTypeError(f"key sizes must be even, 1024-16384 bits: {text!r}")
+    return values
+
+
 def add_arguments(parser) -> None:
     """The `bench` options (used by refkx/cli.py)."""
     import argparse
@@ -1063,8 +1145,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--readable", action="store_true",
                         help="measure refkx's readable modules (refkx.impl \"readable\" for every primitive)")
     # Testing knobs (CI smoke tests): not shown in --help.
-    parser.add_argument("--repeat", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--rsa-bits", help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=_positive_int, help=argparse.SUPPRESS)
+    parser.add_argument("--rsa-bits", type=_rsa_bits_list, help=argparse.SUPPRESS)
     parser.add_argument("--dh-groups", help=argparse.SUPPRESS)
 
 
