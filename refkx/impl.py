@@ -47,6 +47,8 @@ TWINS: dict[str, str] = {
     "dh": "refkx.fast.dh",
     "rsa": "refkx.fast.rsa",
     "mlkem": "refkx.fast.mlkem",
+    "x448": "refkx.fast.x448",
+    "primes": "refkx.fast.primes",
 }
 
 _lock = threading.Lock()

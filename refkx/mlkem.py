@@ -508,6 +508,9 @@ def check_encapsulation_key(ek: object, params: Params) -> bytes:
     coefficient of t_hat is >= q (ByteEncode_12(ByteDecode_12(.)) changes it).
     """
     ek = require_bytes("ek", ek)
+    twin = impl.fast("mlkem")
+    if twin is not None:
+        return twin.check_encapsulation_key(ek, params)
     if len(ek) != params.ek_size:                         # §7.2 check 1 (type check)
         raise InvalidKey(f"{params.name} encapsulation key must be {params.ek_size} bytes, "
                          f"got {len(ek)}")
@@ -652,6 +655,11 @@ class _MLKEMPublicKey:
     def public_bytes_raw(self) -> bytes:
         return self._ek
 
+    def public_bytes(self, encoding, format) -> bytes:
+        """pyca's public_bytes: SubjectPublicKeyInfo (refkx.serialization) or Raw."""
+        from . import serialization   # the key-file layer sits below this one
+        return serialization.public_bytes(self, encoding, format)
+
     def encapsulate(self, rng: Optional[Rng] = None) -> tuple[bytes, bytes]:
         """Algorithm 20: (shared_secret K, ciphertext c)."""
         return encaps(self._ek, self._params, rng)
@@ -694,6 +702,11 @@ class _MLKEMPrivateKey:
     def private_bytes_raw(self) -> bytes:
         """The 64-byte seed d || z."""
         return self._seed
+
+    def private_bytes(self, encoding, format, encryption_algorithm=None) -> bytes:
+        """pyca's private_bytes: PKCS #8 with the seed (refkx.serialization) or Raw (the seed)."""
+        from . import serialization
+        return serialization.private_bytes(self, encoding, format, encryption_algorithm)
 
     def expanded_bytes(self) -> bytes:
         """The expanded decapsulation key dk = dk_PKE || ek || H(ek) || z (768k + 96 bytes)."""

@@ -175,7 +175,7 @@ class MontgomeryPublicKey:
 
     def public_bytes(self, encoding, format) -> bytes:
         """pyca's public_bytes: SubjectPublicKeyInfo (RFC 8410) in PEM/DER, or Raw/Raw."""
-        from . import serialization   # the key-file layer sits below this one
+        from . import serialization   # the key-file layer builds on this module: imported at call time
         return serialization.public_bytes(self, encoding, format)
 
     def __eq__(self, other: object) -> bool:

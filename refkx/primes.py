@@ -23,6 +23,7 @@ import math
 import secrets
 from typing import Callable, Optional
 
+from . import impl
 from .encoding import require_int
 
 Rng = Callable[[int], bytes]
@@ -149,6 +150,9 @@ def is_probable_prime(w: int, rounds: Optional[int] = None, rng: Optional[Rng] =
     # rejects about 85% of random odd candidates before any exponentiation.
     if math.gcd(w, _SMALL_PRIMES_PRODUCT) != 1:
         return False
+    twin = impl.fast("primes")
+    if twin is not None:
+        return twin.is_probable_prime(w, rounds, rng)
     if rounds is None:
         rounds = miller_rabin_rounds(w.bit_length())
     return miller_rabin(w, rounds, rng)
@@ -212,6 +216,9 @@ def generate_probable_prime_pair(nlen: int, e: int, rng: Optional[Rng] = None) -
         raise ValueError("nlen must be even and at least 200 bits")
     if e < 3 or e % 2 == 0:
         raise ValueError("e must be odd and at least 3")
+    twin = impl.fast("primes")
+    if twin is not None:
+        return twin.generate_probable_prime_pair(nlen, e, rng)
     half_bits = nlen // 2
     # Step 4: generate p (at most 5 * nlen/2 candidates).
     p = _generate_prime(half_bits, e, rng, 5 * half_bits)

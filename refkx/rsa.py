@@ -122,7 +122,7 @@ class RSAPublicKey:
 
     def public_bytes(self, encoding=None, format=None) -> bytes:
         """pyca's public_bytes(encoding, format); no arguments: DER SubjectPublicKeyInfo."""
-        # The serialization layer sits below this one; import it when first used.
+        # refkx.serialization builds on this module, so it is imported at call time (see docs/architecture.md).
         from . import serialization
         if encoding is None and format is None:
             encoding = serialization.Encoding.DER
@@ -204,7 +204,7 @@ class RSAPrivateKey:
 
     def private_bytes(self, encoding, format, encryption_algorithm=None) -> bytes:
         """pyca's private_bytes: PrivateFormat.PKCS8 or .TraditionalOpenSSL, PEM or DER."""
-        from . import serialization   # the layer below this one, loaded when first used
+        from . import serialization   # builds on this module: imported at call time
         return serialization.private_bytes(self, encoding, format, encryption_algorithm)
 
     def decrypt(self, ciphertext: bytes, padding) -> bytes:

@@ -202,7 +202,10 @@ def _parse_hello(body: bytes) -> tuple[bytes, CipherSuite, str, bytes]:
         raise HandshakeError(_FAILURE)
     random = reader.take(RANDOM_SIZE)
     suite = SUITES_BY_CODE.get(reader.uint(2))
-    kem_name = reader.vector(1).decode("ascii")
+    raw_name = reader.vector(1)
+    if not raw_name.isascii():                 # attacker bytes: the one HandshakeError
+        raise HandshakeError(_FAILURE)
+    kem_name = raw_name.decode("ascii")
     key_share = reader.vector(2)
     reader.end()
     if suite is None or kem_name not in kem_module.KEMS:
@@ -238,6 +241,13 @@ class _Endpoint:
     def __init__(self, rng: Optional[Rng], trace: bool, record_limit: int) -> None:
         if rng is not None and not callable(rng):
             raise TypeError("rng must be a callable rng(n) -> bytes")
+        if rng is not None:
+            # Checked once here, before any state exists, so that a bad rng is a TypeError
+            # now and not a failed handshake later.
+            sample = rng(1)
+            if not isinstance(sample, bytes) or len(sample) != 1:
+                raise TypeError(f"rng(n) must return n bytes (bytes, not "
+                                f"{type(sample).__name__})")
         if not isinstance(trace, bool):
             raise TypeError("trace must be a bool")
         self.record_limit = require_int("record_limit", record_limit)

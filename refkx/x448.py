@@ -18,8 +18,8 @@ and cross-checks; it does not protect production secrets.
 
 from __future__ import annotations
 
-from typing import Callable
 
+from . import impl
 from .encoding import int_to_le, le_to_int, require_int
 from .montgomery import MontgomeryPrivateKey, MontgomeryPublicKey, ladder, require_key_bytes, trace_ladder
 
@@ -87,10 +87,13 @@ def x448(k: bytes, u: bytes) -> bytes:
     return encode_u_coordinate(ladder(k_int, u_int, P, A24, BITS))
 
 
-# The one internal function through which the key classes do their scalar
-# multiplication (see refkx.x25519._scalar_mult): swappable for a faster
-# implementation of the same signature; `x448` stays the reference.
-_scalar_mult: Callable[[bytes, bytes], bytes] = x448
+def _scalar_mult(k: bytes, u: bytes) -> bytes:
+    """X448(k, u) for the key classes: the fast twin (refkx.impl "x448") if it is selected,
+    else the reference `x448` above. k and u are already checked to be 56 bytes each."""
+    twin = impl.fast("x448")
+    if twin is not None:
+        return twin.x448(bytes(k), bytes(u))
+    return x448(k, u)
 
 
 def trace_x448(k: bytes, u: bytes, projective: bool = False) -> dict:

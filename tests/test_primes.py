@@ -1,4 +1,8 @@
-"""Miller-Rabin and random probable primes (FIPS 186-5 Appendix B.3 / A.1.3)."""
+"""Miller-Rabin and random probable primes (FIPS 186-5 Appendix B.3 / A.1.3).
+
+Every test runs under each implementation (the readable refkx.primes and its fast twin); the
+twin's own internals (sieve stages, base-2 filter) are tested in test_fast_primes.py.
+"""
 
 import math
 import random
@@ -32,6 +36,9 @@ KNOWN_COMPOSITES = [
     (2**64 - 59) ** 2,
     2**1279 - 3, 2**523 - 1, 2**2048 + 1,
 ]
+
+
+pytestmark = pytest.mark.usefixtures("implementation")    # tests/conftest.py: each in turn
 
 
 def _seeded_rng(seed):

@@ -707,3 +707,18 @@ def test_record_differential_cryptography():
     record = protection.seal(CONTENT_APPLICATION_DATA, b"second")
     nonce = iv[:-1] + bytes([iv[-1] ^ 1])
     assert TheirAESGCM(key).decrypt(nonce, record[5:], record[:5]) == b"second\x17"
+
+
+def test_parse_hello_non_ascii_kem_name_is_handshake_error():
+    client = Client("x25519")
+    message = bytearray(client.hello()[5:])
+    # the kem name follows version(2) random(32) suite(2) and its length byte, after the
+    # 4-byte handshake header
+    message[4 + 2 + 32 + 2 + 1] = 0xFF
+    with pytest.raises(HandshakeError):
+        parse_hello(bytes(message))
+
+
+def test_bad_rng_is_type_error_before_any_state():
+    with pytest.raises(TypeError, match="rng"):
+        Client("x25519", rng=lambda n: bytearray(n))

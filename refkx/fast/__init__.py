@@ -1,4 +1,5 @@
-"""The optimised twins: one module per readable module that has one (aes, gcm, x25519, dh, rsa, mlkem).
+"""The optimised twins: one module per readable module that has one (aes, gcm, x25519, x448, dh,
+rsa, primes, mlkem).
 
 Each twin computes exactly what its readable module computes, faster on CPython, and imports
 its constants and helpers from that readable module (never the reverse). Nothing imports these

@@ -25,8 +25,9 @@ every published vector runs through both. What differs from the readable module
   (int.from_bytes / to_bytes), and d = 12 with strided byte slices.
 
 Same inputs, same outputs, same exceptions (the §7.2 and §7.3 checks raise
-InvalidKey with the readable module's messages). CPython integers are not
-constant-time: this code teaches and cross-checks; it does not protect
+InvalidKey with the readable module's messages). Memory at secret-dependent
+addresses: the CBD tables are indexed by secret PRF bytes, the Compress and
+Decompress tables by secret coefficients. CPython integers are not constant-time: this code teaches and cross-checks; it does not protect
 production secrets.
 """
 

@@ -45,7 +45,8 @@ AEAD_SIZES = (64, 1024, 16 * 1024, 1024 * 1024)
 AEAD_CIPHERS = (("AES-128-GCM", 16), ("AES-256-GCM", 32))
 BREAK_EVEN_CIPHER = "AES-128-GCM"
 AMORTIZATION_SIZES = tuple(1024 * 16 ** i for i in range(6))   # 1 KiB, 16 KiB, ... 1 GiB
-QUICK_KEMS = ("x25519", "x448", "ffdhe2048", "ffdhe4096", "rsa2048-oaep")
+QUICK_KEMS = ("x25519", "x448", "ffdhe2048", "ffdhe4096", "rsa2048-oaep", "mlkem768",
+              "x25519mlkem768")
 FFDH_GROUPS = ("ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144", "ffdhe8192")
 QUICK_FFDH_GROUPS = ("ffdhe2048", "ffdhe4096", "ffdhe8192")
 RSA_BITS = (2048, 3072, 4096)
@@ -430,9 +431,14 @@ def environment(native: bool) -> dict:
 
 def _kem_family(name: str) -> tuple[str, int | None]:
     """The family of a KEM name and, for RSA, its modulus size: ('x25519', None),
-    ('x448', None), ('rsa', 2048) for 'rsa2048-oaep', ('ffdh', None) for the groups."""
+    ('x448', None), ('rsa', 2048) for 'rsa2048-oaep', ('ffdh', None) for the groups;
+    ('mlkem', 768) for 'mlkem768' and ('x25519mlkem', 768) for the hybrid."""
     if name in ("x25519", "x448"):
         return name, None
+    if name == "x25519mlkem768":
+        return "x25519mlkem", 768
+    if name.startswith("mlkem"):
+        return "mlkem", int(name[5:])
     if name.startswith("rsa") and name.endswith("-oaep"):
         return "rsa", int(name[3:-5])
     return "ffdh", None
@@ -512,6 +518,8 @@ class NativeOps:
 
             _, enc = encapsulate()
             return keygen, encapsulate, lambda: private_key.exchange(enc), False
+        if family in ("mlkem", "x25519mlkem"):
+            return self._mlkem(family, bits)
         if family == "rsa":
             from cryptography.hazmat.primitives import hashes
             from cryptography.hazmat.primitives.asymmetric import padding, rsa as native_rsa
@@ -534,6 +542,43 @@ class NativeOps:
             return eph.exchange(peer), eph.public_key()
 
         return keygen, encapsulate, exchange, False
+
+    def _mlkem(self, family: str, bits: int):
+        """ML-KEM (and X25519MLKEM768: OpenSSL's ML-KEM-768 and X25519 side by side)."""
+        from cryptography.hazmat.primitives.asymmetric import mlkem as native_mlkem
+        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+        private_class = getattr(native_mlkem, f"MLKEM{bits}PrivateKey", None)
+        if private_class is None:
+            raise NotImplementedError(f"cryptography has no ML-KEM-{bits}")
+        hybrid = family == "x25519mlkem"
+
+        def keygen():
+            key = private_class.generate()
+            key.public_key()
+            if hybrid:
+                X25519PrivateKey.generate().public_key()
+            return key
+
+        private_key = private_class.generate()
+        public = private_key.public_key()
+        x_private = X25519PrivateKey.generate()
+        x_public = x_private.public_key()
+
+        def encapsulate():
+            result = public.encapsulate()
+            if hybrid:
+                ephemeral = X25519PrivateKey.generate()
+                return result, ephemeral.exchange(x_public), ephemeral.public_key()
+            return result
+
+        _, ciphertext = public.encapsulate()
+        x_enc = X25519PrivateKey.generate().public_key()
+
+        def decapsulate():
+            secret = private_key.decapsulate(ciphertext)
+            return secret + x_private.exchange(x_enc) if hybrid else secret
+
+        return keygen, encapsulate, decapsulate, False
 
     def _dh(self, group_name: str):
         from cryptography.hazmat.primitives.asymmetric import dh as native_dh
@@ -733,48 +778,103 @@ class Bench:
                 self.results["kems"].append(row)
 
     def bench_sessions(self) -> None:
-        """Whole handshakes (both parties, in process). The asymmetric share comes from the
-        session's own `timings` (seconds inside KEM and RSA sign/verify calls)."""
+        """Whole TLS 1.3 handshakes (refkx.tls Client and Server in this process, RSA-2048
+        certificate, TLS_AES_128_GCM_SHA256). The asymmetric share is estimated from the
+        KEM table (keygen + encapsulate + decapsulate) plus one RSA-PSS sign and verify."""
         try:
-            from .. import session
-            from ..kem import KEMS
+            from .. import kem as kem_module
+            from ..tls import Client, Server
+            from ..tls import groups as tls_groups
+            from .demo import self_signed
+            from ..tls import signatures
         except ImportError as exc:
-            self.note(f"session handshake not measured: {exc}")
+            self.note(f"TLS handshake not measured: {exc}")
             return
         identity = self.rsa_key(PureOps(), 2048)
-        public = identity.public_key()
+        certificate = self_signed(identity)
+        pin = certificate.spki_pin()
+        transcript_hash = bytes(32)
+        signature = signatures.sign(identity, signatures.RSA_PSS_RSAE_SHA256, transcript_hash)
+        sign = self.time("refkx RSA-2048 PSS sign (CertificateVerify)", lambda: signatures.sign(
+            identity, signatures.RSA_PSS_RSAE_SHA256, transcript_hash)).median
+        verify = self.time("refkx RSA-2048 PSS verify", lambda: signatures.verify(
+            identity.public_key(), signatures.RSA_PSS_RSAE_SHA256, signature,
+            transcript_hash)).median
+        kem_costs = {r["kem"]: r["handshake_s"] for r in self.results["kems"]
+                     if r["impl"] == PURE}
         for name in self.kem_names():
-            modes = ("anonymous", "rsa2048")
-            kem = KEMS[name]
-            if not getattr(kem, "forward_secrecy", True):
-                if getattr(kem, "bits", 2048) != 2048:
-                    self.note(f"session {name}: not measured (needs a {kem.bits}-bit identity)")
-                    continue
-                modes = ("rsa2048",)          # key transport needs the server's key
-            for mode in modes:
-                shares: list[float] = []
+            if not tls_groups.available(name):
+                continue
+            transport = not kem_module.KEMS[name].forward_secrecy
+            if transport and getattr(kem_module.KEMS[name], "bits", 2048) != 2048:
+                self.note(f"TLS {name}: not measured (needs a {kem_module.KEMS[name].bits}-bit "
+                          "server key)")
+                continue
+            client_options = {"server_transport_key": identity.public_key()} if transport else {}
+            server_options = {"transport_keys": {name: identity}} if transport else {}
 
-                def handshake(name=name, mode=mode, shares=shares):
-                    if mode == "anonymous":
-                        client, server = session.Client(kem=name), session.Server(kems=[name])
-                    else:
-                        client = session.Client(kem=name, server_key=public)
-                        server = session.Server(identity=identity, kems=[name])
-                    server.complete(client.finish(server.respond(client.hello())))
-                    timings = [getattr(p, "timings", None) for p in (client, server)]
-                    if all(timings):
-                        total = sum(t["handshake"] for t in timings)
-                        if total > 0:
-                            shares.append(sum(t["asymmetric"] for t in timings) / total)
-                try:
-                    stats = self.time(f"refkx session {name} {mode}", handshake)
-                except Exception as exc:  # a KEM the session does not offer
-                    self.note(f"session {name} {mode}: not measured ({type(exc).__name__}: {exc})")
-                    continue
-                share = statistics.median(shares) if shares else 0.0
-                self.results["sessions"].append({
-                    "impl": PURE, "kem": name, "mode": mode, "handshake": stats.to_json(),
-                    "asymmetric_s": share * stats.median, "asymmetric_share": share})
+            def handshake(name=name, client_options=client_options,
+                          server_options=server_options):
+                client = Client("localhost", pins=[pin], groups=[name], trace=False,
+                                cipher_suites=["TLS_AES_128_GCM_SHA256"], **client_options)
+                server = Server([certificate], identity, groups=[name], trace=False,
+                                **server_options)
+                client.start()
+                server.receive(client.data_to_send())
+                client.receive(server.data_to_send())
+                server.receive(client.data_to_send())
+                if not (client.handshake_complete and server.handshake_complete):
+                    raise RuntimeError("handshake did not complete")
+            stats = self.time(f"refkx TLS 1.3 handshake {name}", handshake)
+            asymmetric = kem_costs.get(name, 0.0) + sign + verify
+            self.results["sessions"].append({
+                "impl": PURE, "kem": name, "mode": "RSA-2048 certificate",
+                "handshake": stats.to_json(), "asymmetric_s": asymmetric,
+                "asymmetric_share": min(1.0, asymmetric / stats.median) if stats.median else 0.0})
+        self._bench_peer_handshakes(identity, certificate)
+
+    def _bench_peer_handshakes(self, identity, certificate) -> None:
+        """The same handshake by the stdlib ssl module (OpenSSL in C, memory BIOs), for scale."""
+        import ssl
+        import tempfile
+
+        from .. import serialization
+        with tempfile.TemporaryDirectory() as directory:
+            certfile = f"{directory}/cert.pem"
+            keyfile = f"{directory}/key.pem"
+            with open(certfile, "wb") as f:
+                f.write(serialization.pem_encode("CERTIFICATE", certificate.der))
+            with open(keyfile, "wb") as f:
+                f.write(identity.private_bytes(serialization.Encoding.PEM,
+                                               serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+            try:
+                server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                server_context.load_cert_chain(certfile, keyfile)
+            except (ssl.SSLError, OSError, ValueError) as exc:
+                self.note(f"stdlib ssl handshake not measured: {exc}")
+                return
+        client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        client_context.minimum_version = ssl.TLSVersion.TLSv1_3
+        client_context.check_hostname = False
+        client_context.verify_mode = ssl.CERT_NONE
+
+        def handshake():
+            bios = [ssl.MemoryBIO() for _ in range(4)]
+            client = client_context.wrap_bio(bios[0], bios[1])
+            server = server_context.wrap_bio(bios[2], bios[3], server_side=True)
+            for _ in range(4):
+                for side in (client, server):
+                    try:
+                        side.do_handshake()
+                    except ssl.SSLWantReadError:
+                        pass
+                bios[2].write(bios[1].read())
+                bios[0].write(bios[3].read())
+        stats = self.time("stdlib ssl TLS 1.3 handshake (x25519)", handshake)
+        self.results["sessions"].append({
+            "impl": "openssl (ssl module)", "kem": "x25519", "mode": "RSA-2048 certificate",
+            "handshake": stats.to_json(), "asymmetric_s": 0.0, "asymmetric_share": 0.0})
 
     def aead_sizes(self, ops) -> list[int]:
         if self.config.sizes:
@@ -937,12 +1037,14 @@ def render(results: dict) -> str:
                        "so keygen is not part of a handshake.")
 
     if results["sessions"]:
-        out += ["", "Full session handshake (hello, respond, finish, complete; both sides)"]
-        rows = [[r["kem"], r["mode"], format_spread(_stats(r["handshake"])),
-                 format_seconds(r["asymmetric_s"]), f"{100 * r['asymmetric_share']:.0f} %"]
+        out += ["", "Full TLS 1.3 handshake (client and server in one process, "
+                "TLS_AES_128_GCM_SHA256)"]
+        rows = [[r["kem"], r.get("impl", PURE), r["mode"], format_spread(_stats(r["handshake"])),
+                 format_seconds(r["asymmetric_s"]) if r["asymmetric_s"] else "-",
+                 f"{100 * r['asymmetric_share']:.0f} %" if r["asymmetric_s"] else "-"]
                 for r in results["sessions"]]
-        out.append(format_table(["KEM", "server auth", "handshake", "asymmetric ops",
-                                 "asymmetric share"], rows, "llrrr"))
+        out.append(format_table(["group", "impl", "server auth", "handshake", "asymmetric ops",
+                                 "asymmetric share"], rows, "lllrrr"))
 
     if results["aead"]:
         out += ["", "AEAD seal (encrypt + tag) per message"]

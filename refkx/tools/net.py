@@ -15,6 +15,9 @@ connect HOST:PORT: sends each stdin line as application data, writes what comes 
     --insecure (loudly not authenticated); none of them is a usage error (exit 2).
 
 Exit codes: 0 success, 1 failed check or refused peer, 2 usage error.
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations

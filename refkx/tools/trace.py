@@ -15,6 +15,9 @@ Topics and the documents whose intermediate values they reproduce:
            RFC 8448 §3 (on RFC 8448's inputs by default, or a fresh refkx session).
 - mlkem    FIPS 203 Algorithms 13-18: every intermediate of KeyGen, Encaps and Decaps
            (refkx/tools/trace_mlkem.py); --reject takes the implicit-rejection path.
+- x509     RFC 5280 §4.1: a certificate FILE (PEM or DER; --pem reads stdin) as its DER
+           tree with offsets, tags and meanings, then the signature check of RFC 8017
+           §8.2.2 step by step (refkx/tools/trace_x509.py; --issuer FILE for the key).
 
 Each topic has a `*_lines(...)` function returning the text as a list of lines, so
 tests compare the output with the published values. The computation itself is done
@@ -33,7 +36,7 @@ import json
 import re
 import sys
 
-TOPICS = ("aes", "gcm", "x25519", "dh", "rsa-oaep", "rsa-pss", "session", "mlkem")
+TOPICS = ("aes", "gcm", "x25519", "dh", "rsa-oaep", "rsa-pss", "session", "mlkem", "x509")
 
 # FIPS 197 Appendix B's example
 FIPS197_B_KEY = bytes.fromhex("2b7e151628aed2a6abf7158809cf4f3c")
@@ -474,31 +477,93 @@ def session_lines_from(values, keys, title: str) -> list[str]:
     return out
 
 
+ROW_BYTES = 16          # bytes shown per field before shortening
+
+
+def _row_line(row) -> str:
+    offset, field, data, meaning = row
+    shown = data[:ROW_BYTES].hex() + (f".. ({len(data)} B)" if len(data) > ROW_BYTES else "")
+    return f"  {offset:5d}  {field:<38} {shown:<44} {meaning}".rstrip()
+
+
+def message_lines(title: str, message: bytes) -> list[str]:
+    """One handshake message field by field: offset, field (RFC 8446 names), bytes, meaning."""
+    from ..tls.dissect import handshake_rows
+    return [title, f"  {'offset':>5}  {'field':<38} {'bytes':<44} meaning",
+            *map(_row_line, handshake_rows(message)), ""]
+
+
+def record_lines(title: str, record: bytes) -> list[str]:
+    from ..tls.dissect import record_rows
+    return [title, *map(_row_line, record_rows(record)), ""]
+
+
+RFC8448_MESSAGES = (("client_hello", "client"), ("server_hello", "server"),
+                    ("encrypted_extensions", "server"), ("certificate", "server"),
+                    ("certificate_verify", "server"), ("server_finished", "server"),
+                    ("client_finished", "client"))
+
+
+def rfc8448_message_lines() -> list[str]:
+    from ..tls.messages import MESSAGE_NAMES
+    v = rfc8448_values()
+    out = ["The handshake messages of RFC 8448 §3, field by field (RFC 8446 §4 names; "
+           "offsets from the start of each message)", ""]
+    for name, sender in RFC8448_MESSAGES:
+        message = v[name]
+        label = MESSAGE_NAMES.get(message[0], name)
+        arrow = "client -> server" if sender == "client" else "server -> client"
+        encrypted = "" if name in ("client_hello", "server_hello") else ", sent encrypted"
+        out += message_lines(f"{label} ({arrow}, {len(message)} bytes{encrypted})", message)
+    out += record_lines("The server's first protected record (RFC 8446 §5.2): EncryptedExtensions "
+                        ".. Finished inside", v["server_handshake_record"])
+    return out
+
+
 def session_lines(fresh: bool = False, kem: str = "x25519") -> list[str]:
     if not fresh:
         values, keys = rfc8448_schedule()
-        return session_lines_from(values, keys, "TLS 1.3 key schedule (RFC 8446 §7.1) on the inputs "
-                                  "of RFC 8448 §3 (X25519, SHA-256): compare with the RFC")
+        return rfc8448_message_lines() + session_lines_from(
+            values, keys, "TLS 1.3 key schedule (RFC 8446 §7.1) on the inputs of RFC 8448 §3 "
+                          "(X25519, SHA-256): compare with the RFC")
     return fresh_session_lines(kem)
 
 
 def fresh_session_lines(kem: str = "x25519") -> list[str]:
-    """The key schedule of a fresh refkx session (anonymous unless the KEM needs a key)."""
-    from .. import rsa, session
-    from ..kem import get_kem
-    mechanism = get_kem(kem)
-    if mechanism.forward_secrecy:
-        client, server = session.Client(kem=kem), session.Server(kems=[kem])
-        mode = "anonymous"
-    else:   # RSA key transport encrypts to the server's key: make one and pin it
-        identity = rsa.generate_private_key(key_size=mechanism.bits)
-        client = session.Client(kem=kem, server_key=identity.public_key())
-        server = session.Server(identity=identity, kems=[kem])
-        mode = f"RSA-{mechanism.bits} server key"
-    server.complete(client.finish(server.respond(client.hello())))
-    return session_lines_from(client.key_schedule_trace(), [],
-                              f"Key schedule of a fresh refkx session (KEM {kem}, {mode}), "
-                              "as the client derived it; same labels as RFC 8446 §7.1")
+    """A fresh refkx.tls handshake in this process: every record on the wire, every handshake
+    message field by field, then the key schedule as the client derived it."""
+    from .. import kem as kem_module
+    from ..tls import Client, Server
+    from ..tls import groups as tls_groups
+    if not tls_groups.available(kem) or kem not in kem_module.KEMS:
+        raise ValueError(f"unknown group {kem!r}")
+    try:
+        from .demo import self_signed
+        from .net import _new_rsa_key
+        key = _new_rsa_key()
+        certificate = self_signed(key)
+    except ImportError:
+        raise ValueError("session --fresh needs refkx.x509 for the server's certificate") from None
+    transport = not kem_module.KEMS[kem].forward_secrecy
+    client = Client("localhost", pins=[certificate.spki_pin()], groups=[kem],
+                    **({"server_transport_key": key.public_key()} if transport else {}))
+    server = Server([certificate], key, groups=[kem],
+                    **({"transport_keys": {kem: key}} if transport else {}))
+    client.start()
+    for _ in range(3):
+        server.receive(client.data_to_send())
+        client.receive(server.data_to_send())
+    out = [f"A fresh TLS 1.3 handshake (refkx.tls, group {kem}): the records on the wire", ""]
+    for sender, record in client.records:
+        arrow = "client -> server" if sender == "client" else "server -> client"
+        out += record_lines(f"record ({arrow}, {len(record)} bytes)", record)
+    out += ["The handshake messages (decrypted by the endpoints), field by field", ""]
+    for sender, name, message in client.transcript_messages:
+        arrow = "client -> server" if sender == "client" else "server -> client"
+        out += message_lines(f"{name} ({arrow}, {len(message)} bytes)", message)
+    return out + session_lines_from(client.key_schedule_trace(), [],
+                                    f"Key schedule of this connection (group {kem}), as the "
+                                    "client derived it; same labels as RFC 8446 §7.1")
 
 
 # --------------------------------------------------------------------------
@@ -526,10 +591,11 @@ TOPIC_OPTIONS = {
     "rsa-pss": (),
     "session": ("fresh", "kem"),
     "mlkem": ("set", "d", "z", "m", "reject", "full"),
+    "x509": ("issuer", "pem"),       # and the FILE argument, checked in run_trace
 }
 # The values the parser gives options that were not given.
 _OPTION_DEFAULTS = {"group": "ffdhe2048", "set": "768", "flat": False, "projective": False,
-                    "fresh": False, "reject": False, "full": False}
+                    "fresh": False, "reject": False, "full": False, "pem": False}
 
 
 def _case_number(text: str) -> int:
@@ -588,8 +654,8 @@ def add_arguments(parser) -> None:
                         help="x25519: print x_2, z_2, x_3, z_3 at every ladder step")
     parser.add_argument("--group", default="ffdhe2048", help="dh: group name (dh.GROUPS)")
     parser.add_argument("--fresh", action="store_true",
-                        help="session: a fresh refkx session instead of RFC 8448's inputs")
-    parser.add_argument("--kem", default=None, help="session --fresh: the KEM (default x25519)")
+                        help="session: a fresh refkx.tls handshake instead of RFC 8448's")
+    parser.add_argument("--kem", default=None, help="session --fresh: the group (default x25519)")
     parser.add_argument("--set", default="768", choices=("512", "768", "1024"),
                         help="mlkem: the parameter set (default 768)")
     parser.add_argument("--d", help="mlkem: KeyGen seed d (32 bytes hex)")
@@ -599,6 +665,11 @@ def add_arguments(parser) -> None:
                         help="mlkem: change the ciphertext, show the implicit rejection")
     parser.add_argument("--full", action="store_true",
                         help="mlkem: every coefficient and byte, not shortened")
+    parser.add_argument("file", nargs="?", default=None,
+                        help="x509: the certificate, PEM or DER (default: a PKITS CA)")
+    parser.add_argument("--issuer", help="x509: the issuer's certificate (PEM or DER)")
+    parser.add_argument("--pem", action="store_true",
+                        help="x509: read a PEM certificate from standard input")
 
 
 def run_trace(args) -> int:
@@ -607,6 +678,9 @@ def run_trace(args) -> int:
     Traces always run the readable code (refkx.impl "readable"), the code they show."""
     from .. import impl
 
+    if args.topic != "x509" and getattr(args, "file", None) is not None:
+        print(f"trace {args.topic}: takes no FILE argument", file=sys.stderr)
+        return 2
     try:
         check_options(args)
     except ValueError as exc:
@@ -618,8 +692,11 @@ def run_trace(args) -> int:
     except (ValueError, TypeError, KeyError) as exc:
         print(f"trace {args.topic}: {exc}", file=sys.stderr)
         return 2
+    status = 0
+    if isinstance(lines, tuple):          # (lines, exit status): x509's signature verdict
+        lines, status = lines
     print("\n".join(lines))
-    return 0
+    return status
 
 
 def _lines_for(args) -> list[str]:
@@ -660,4 +737,7 @@ def _lines_for(args) -> list[str]:
         from .trace_mlkem import mlkem_lines
         return mlkem_lines(args.set, _hex_arg(args.d, "d"), _hex_arg(args.z, "z"),
                            _hex_arg(args.m, "m"), reject=args.reject, full=args.full)
+    if topic == "x509":
+        from .trace_x509 import x509_lines
+        return x509_lines(args.file, args.issuer, pem_stdin=args.pem)
     raise ValueError(f"unknown topic {topic!r}")
