@@ -105,6 +105,7 @@ def test_ignored_options_are_usage_errors(argv, words, capsys):
     ["trace", "gcm", "--case", "x"],
     ["bench", "--repeat", "0"], ["bench", "--repeat", "-3"],
     ["bench", "--rsa-bits", "100"], ["bench", "--rsa-bits", "2048,abc"],
+    ["bench", "--sizes", "0"], ["bench", "--sizes", "1.5"], ["bench", "--sizes", "128M"],
 ])
 def test_numeric_options_range_checked_at_parse_time(argv, capsys):
     with pytest.raises(SystemExit) as info:
@@ -115,7 +116,9 @@ def test_numeric_options_range_checked_at_parse_time(argv, capsys):
 # --- bench ----------------------------------------------------------------------------------
 
 def test_bench_refuses_sizes_that_would_eat_gibibytes(capsys):
-    assert cli.main(["bench", "--sizes", "64,1G", "--sections", "aead"]) == 2
+    with pytest.raises(SystemExit) as info:                  # at parse time
+        cli.main(["bench", "--sizes", "64,1G", "--sections", "aead"])
+    assert info.value.code == 2
     err = capsys.readouterr().err
     assert "1 GiB" in err and "memory" in err
 

@@ -1216,6 +1216,23 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _sizes_text(text: str) -> str:
+    """--sizes LIST: checked at parse time (each a positive size, at most MAX_AEAD_SIZE);
+    the text is kept, run_bench parses it again and estimates the time."""
+    import argparse
+    try:
+        sizes = parse_sizes(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    big = [s for s in sizes if s > MAX_AEAD_SIZE]
+    if big:
+        raise argparse.ArgumentTypeError(
+            f"{', '.join(format_bytes(s) for s in big)} is above {format_bytes(MAX_AEAD_SIZE)} per "
+            f"message (pure-Python AES-GCM keeps several copies in memory: about "
+            f"{format_bytes(4 * max(big))})")
+    return text
+
+
 def _rsa_bits_list(text: str) -> tuple[int, ...]:
     """--rsa-bits 2048,3072: even key sizes from 1024 to 16384 bits."""
     import argparse
@@ -1240,8 +1257,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--plot", metavar="PATH",
                         help="write the amortization chart (.png/.svg; needs matplotlib)")
     parser.add_argument("--kems", metavar="NAMES", help="comma-separated KEM names (kem.KEMS)")
-    parser.add_argument("--sizes", metavar="LIST",
-                        help="AEAD message sizes, e.g. 64,1K,16K,1M")
+    parser.add_argument("--sizes", metavar="LIST", type=_sizes_text,
+                        help="AEAD message sizes, e.g. 64,1K,16K,1M (at most 64M each)")
     parser.add_argument("--sections", metavar="LIST",
                         help=f"measure only these of {','.join(SECTIONS)}")
     parser.add_argument("--readable", action="store_true",
