@@ -13,6 +13,7 @@ What is implemented, by section:
         VerifyPSKInputs;
 * §5.2  encryption contexts (Seal/Open, ComputeNonce, IncrementSeq) and §5.3
         the secret export interface (Export);
+* §6.1  the single-shot APIs SealBase / OpenBase (seal_base, open_base);
 * §7.2  KDFs HKDF-SHA256 (0x0001), HKDF-SHA384 (0x0002), HKDF-SHA512 (0x0003);
 * §7.3  AEADs AES-128-GCM (0x0001), AES-256-GCM (0x0002) and export-only (0xFFFF);
 * draft-ietf-hpke-pq-05 §3: the ML-KEM KEMs ML-KEM-512 (0x0040), ML-KEM-768

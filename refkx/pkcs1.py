@@ -9,7 +9,9 @@
   prefixes of §9.2 note 1).
 
 Variable names are RFC 8017's (M, EM, DB, PS, lHash, maskedDB, mHash, M', H,
-k the modulus length in octets, hLen the hash length, sLen the salt length).
+k the modulus length in octets), except that the RFC's lengths hLen (the hash
+length), sLen (the salt length), mLen and maskLen are spelled h_len, s_len,
+len(M) and mask_len; comments beside the code quote the RFC's own spelling.
 The padding objects `OAEP`, `PKCS1v15` and `PSS` (re-exported by refkx.rsa) are
 what the key classes take; the functions below them are spec-shaped.
 

@@ -241,13 +241,6 @@ class _Endpoint:
     def __init__(self, rng: Optional[Rng], trace: bool, record_limit: int) -> None:
         if rng is not None and not callable(rng):
             raise TypeError("rng must be a callable rng(n) -> bytes")
-        if rng is not None:
-            # Checked once here, before any state exists, so that a bad rng is a TypeError
-            # now and not a failed handshake later.
-            sample = rng(1)
-            if not isinstance(sample, bytes) or len(sample) != 1:
-                raise TypeError(f"rng(n) must return n bytes (bytes, not "
-                                f"{type(sample).__name__})")
         if not isinstance(trace, bool):
             raise TypeError("trace must be a bool")
         self.record_limit = require_int("record_limit", record_limit)

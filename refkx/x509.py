@@ -848,8 +848,8 @@ def issue_certificate(subject_key, issuer_key: RSAPrivateKey, subject: str, *,
     extensions.append(_extension(OID_AUTHORITY_KEY_IDENTIFIER, asn1.encode_sequence(
         asn1.encode_implicit(0, authority_key_id))))
 
-    algorithm = asn1.encode_sequence(asn1.encode_oid(SIGNATURE_OIDS[f"{hash_name}WithRSAEncryption"]),
-                                     asn1.encode_null())
+    signature_oid = SIGNATURE_OIDS[f"{hash_name}WithRSAEncryption"]
+    algorithm = asn1.encode_sequence(asn1.encode_oid(signature_oid), asn1.encode_null())
     serial = int.from_bytes(secrets.token_bytes(SERIAL_OCTETS), "big") >> 1 or 1
     tbs = asn1.encode_sequence(
         asn1.encode_explicit(0, asn1.encode_integer(VERSION_V3)),        # §4.1.2.1

@@ -124,8 +124,8 @@ def test_bench_refuses_sizes_that_would_eat_gibibytes(capsys):
 
 
 def test_bench_refuses_sizes_that_would_take_too_long(monkeypatch, capsys):
-    from refkx.tools import bench
-    monkeypatch.setattr(bench, "estimate_seal_rate", lambda: 1000.0)   # 1 kB/s: a slow machine
+    from refkx.tools.bench import arguments
+    monkeypatch.setattr(arguments, "estimate_seal_rate", lambda: 1000.0)   # 1 kB/s: a slow machine
     assert cli.main(["bench", "--sizes", "1M", "--sections", "aead"]) == 2
     err = capsys.readouterr().err
     assert "would take about" in err and "--sizes" in err

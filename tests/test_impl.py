@@ -9,6 +9,7 @@ import graph of refkx has no cycle.
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import subprocess
 import sys
@@ -149,6 +150,7 @@ def test_each_primitive_runs_its_twin_only_when_fast(monkeypatch):
 
 # --- the layering: module imports, read from the source -----------------------------------------
 
+@functools.lru_cache(maxsize=None)
 def _modules() -> dict[str, Path]:
     out = {}
     for path in PACKAGE.rglob("*.py"):
@@ -166,7 +168,8 @@ def _import_nodes(tree: ast.Module, call_time: bool):
             if isinstance(node, (ast.Import, ast.ImportFrom)) and (id(node) in inside) == call_time]
 
 
-def _imports(name: str, path: Path, call_time: bool | None = None) -> set[str]:
+@functools.lru_cache(maxsize=None)
+def _imports(name: str, path: Path, call_time: bool | None = None) -> frozenset[str]:
     """refkx modules that `name` imports: anywhere in its source (call_time None), only at
     module level (False), or only inside functions (True)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
@@ -187,7 +190,7 @@ def _imports(name: str, path: Path, call_time: bool | None = None) -> set[str]:
             found.add(module)
             found.update(f"{module}.{alias.name}" for alias in node.names)
     modules = _modules()
-    return {m for m in found if m in modules and m != name}
+    return frozenset(m for m in found if m in modules and m != name)
 
 
 def test_readable_modules_never_import_refkx_fast():

@@ -3,7 +3,7 @@
 
 import pytest
 
-from refkx import impl, mlkem, x25519
+from refkx import impl, x25519
 from refkx.errors import InvalidKey
 from refkx.kem import KEMS, X25519MLKEM768PrivateKey
 

@@ -306,6 +306,12 @@ def test_rsadp_inverts_rsaep(m):
 
 # --- countermeasures: blinding and the fault check (under each implementation) ---
 
+def test_fault_detected_is_a_refkx_error():
+    from refkx.errors import RefkxError
+    assert issubclass(rsa_primitives.FaultDetected, RefkxError)
+    assert issubclass(rsa_primitives.FaultDetected, RuntimeError)
+
+
 def test_fault_check_releases_nothing(monkeypatch, implementation):
     key = cached_key(1024)
     ciphertext = key.public_key().encrypt(b"secret", OAEP())

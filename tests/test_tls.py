@@ -484,8 +484,29 @@ def test_bad_rng_is_type_error_before_any_state():
     identity = tls_certs.leaf()
     with pytest.raises(TypeError, match="rng"):
         Client("localhost", pins=[identity.pin], rng=lambda n: bytearray(n))
+    client = Client("localhost", pins=[identity.pin], session_id=b"",
+                    rng=lambda n: bytearray(n))
     with pytest.raises(TypeError, match="rng"):
-        Server([identity.cert_der], identity.key, rng=lambda n: "x" * n)
+        client.start()
+    assert client.state == State.START and client.data_to_send() == b""
+    server = Server([identity.cert_der], identity.key, rng=lambda n: "x" * n)
+    good, _ = make_pair()
+    good.start()
+    with pytest.raises(TypeError, match="rng"):
+        server.receive(good.data_to_send())
+
+
+def test_injected_rng_stream_is_used_exactly():
+    """Nothing is drawn to check the rng: a seeded stream's first 32 bytes are the session
+    id, the next 32 the random (the injection point the lessons rely on)."""
+    import random
+    identity = tls_certs.leaf()
+    stream = random.Random(7)
+    client = Client("localhost", pins=[identity.pin], groups=["x25519"],
+                    rng=stream.randbytes)
+    client.start()
+    expected = random.Random(7).randbytes(64)
+    assert client._session_id == expected[:32] and client.client_random == expected[32:]
 
 
 @pytest.mark.parametrize("options, error", [

@@ -75,15 +75,22 @@ def check_cipher_suites(suites) -> tuple[CipherSuite, ...]:
 
 
 def check_rng(rng) -> Rng:
-    """The rng, checked once so that a bad one fails here, before any state exists."""
+    """The rng, wrapped so that every draw is checked: an rng that returns anything but n
+    bytes is a TypeError at its first use (which, for a client, is its construction or
+    start(), before any state changes). Nothing is drawn here, so a seeded rng's stream is
+    exactly what the connection uses."""
     if rng is None:
         return secrets.token_bytes
     if not callable(rng):
         raise TypeError("rng must be a callable rng(n) -> bytes, or None")
-    sample = rng(1)
-    if not isinstance(sample, bytes) or len(sample) != 1:
-        raise TypeError(f"rng(n) must return n bytes (bytes, not {type(sample).__name__})")
-    return rng
+
+    def checked(n: int) -> bytes:
+        out = rng(n)
+        if not isinstance(out, bytes) or len(out) != n:
+            raise TypeError(f"rng({n}) must return {n} bytes, not {type(out).__name__}"
+                            + (f" of length {len(out)}" if hasattr(out, "__len__") else ""))
+        return out
+    return checked
 
 
 # -- events ------------------------------------------------------------------------------

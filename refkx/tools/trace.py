@@ -10,7 +10,8 @@ Topics and the documents whose intermediate values they reproduce:
 - x25519   RFC 7748 §5 (clamping, decoding) and the §5 ladder, one row per step.
 - dh       SP 800-56A Rev. 3 §5.6.1.1.4 / §5.7.1.1 over an RFC 7919 or RFC 3526 group.
 - rsa-oaep RSA Laboratories' oaep-int.txt (PKCS #1 v2.0 example; RFC 8017 §7.1.1).
-- rsa-pss  RSA Laboratories' pss-int.txt (PKCS #1 v2.1 draft 2 example; RFC 8017 §9.1.1).
+- rsa-pss  RSA Laboratories' pss-int.txt (PKCS #1 v2.1 draft 2 example; RFC 8017 §8.1.1
+           RSASSA-PSS-SIGN with EMSA-PSS-ENCODE §9.1.1).
 - session  RFC 8446 §7.1 key schedule, every secret with its label, in the order of
            RFC 8448 §3 (on RFC 8448's inputs by default, or a fresh refkx session).
 - mlkem    FIPS 203 Algorithms 13-18: every intermediate of KeyGen, Encaps and Decaps
@@ -31,8 +32,6 @@ never trace a key you care about.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import sys
 
@@ -251,6 +250,24 @@ def x25519_lines(k: bytes = RFC7748_K, u: bytes = RFC7748_U,
 # dh
 # --------------------------------------------------------------------------
 
+def _dh_group_lines(group, plen: int) -> list[str]:
+    """What kind of group it is: a safe prime with short exponents (RFC 3526, RFC 7919) or an
+    RFC 5114 prime with a small prime-order subgroup, whose exponents are as long as q."""
+    p_hex = short_hex(group.p.to_bytes(plen, "big"))
+    if group.is_safe_prime:
+        return [f"p: {group.p.bit_length()}-bit safe prime (p = 2q + 1), p = {p_hex}",
+                f"g = {group.g}",
+                f"q = (p-1)/2: {group.q.bit_length()} bits",
+                f"private exponents: {group.exponent_bits} bits, short exponents of at least "
+                "twice the security strength (SP 800-56A §5.6.1.1.4; RFC 7919 §5.2)"]
+    return [f"p: {group.p.bit_length()}-bit prime, not a safe prime: p - 1 = j * q with a "
+            f"{group.q.bit_length()}-bit prime q (RFC 5114 §2), p = {p_hex}",
+            f"g = {short_hex(group.g.to_bytes(plen, 'big'))}, of order q",
+            f"q: {group.q.bit_length()} bits (the order of g)",
+            f"private exponents: x in [2, q - 1], {group.q.bit_length()} bits, as long as q; "
+            "every peer value needs the subgroup check y^q = 1 (SP 800-56A §5.6.2.3.1)"]
+
+
 def dh_lines(group_name: str = "ffdhe2048", rng=None) -> list[str]:
     from .. import dh
     group = dh.GROUPS[group_name]
@@ -261,12 +278,7 @@ def dh_lines(group_name: str = "ffdhe2048", rng=None) -> list[str]:
     z_b = bob.exchange(dh.DHPublicKey.from_public_bytes(group, y_a.public_bytes()))
     plen = (group.p.bit_length() + 7) // 8
     out = [f"Finite-field Diffie-Hellman over {group.name} (SP 800-56A Rev. 3 §5.6.1.1.4, §5.7.1.1)",
-           f"p: {group.p.bit_length()}-bit safe prime, p = {short_hex(group.p.to_bytes(plen, 'big'))}",
-           f"g = {group.g}",
-           f"q = (p-1)/2: {group.q.bit_length()} bits" if group.q == (group.p - 1) // 2 else
-           f"q: {group.q.bit_length()} bits (order of g)",
-           f"private exponents: up to {getattr(group, 'exponent_bits', '?')} bits "
-           "(RFC 7919 §5.2 short exponents)",
+           *_dh_group_lines(group, plen),
            "",
            f"Alice: x_A ({alice.x.bit_length()} bits) = {short_hex(alice.x.to_bytes((alice.x.bit_length() + 7) // 8, 'big'))}",
            f"       y_A = g^x_A mod p  = {short_hex(y_a.public_bytes())}",
@@ -380,7 +392,7 @@ def rsa_pss_lines() -> list[str]:
     private_key, message, salt = pss_inputs()
     rows = pss_sign_trace(private_key, message, salt, "sha1")
     docs = dict(PSS_NAMES)
-    out = ["RSASSA-PSS-SIGN (RFC 8017 §9.1.1, EMSA-PSS §9.1.1) on the example of RSA "
+    out = ["RSASSA-PSS-SIGN (RFC 8017 §8.1.1, EMSA-PSS-ENCODE §9.1.1) on the example of RSA "
            "Laboratories' pss-int.txt",
            f"{private_key.public_key().n.bit_length()}-bit modulus, SHA-1 and MGF1-SHA-1, "
            f"{len(salt)}-byte salt. Names: RFC 8017 (pss-int.txt's in brackets).", ""]
@@ -393,13 +405,6 @@ def rsa_pss_lines() -> list[str]:
 # --------------------------------------------------------------------------
 # session: the key schedule
 # --------------------------------------------------------------------------
-
-def rfc8448_values() -> dict[str, bytes]:
-    from ..kat import vector_path
-    data = json.loads(vector_path("tls13", "rfc8448-section3.json").read_text())
-    return {k: bytes.fromhex(v["hex"].replace(" ", "")) for k, v in data.items()
-            if isinstance(v, dict) and "hex" in v}
-
 
 # (name in KeySchedule.values, label used to derive it)
 SCHEDULE_LABELS = {
@@ -433,34 +438,10 @@ def _schedule_label(name: str) -> str:
     return ""
 
 
-def rfc8448_schedule():
-    """The RFC 8446 key schedule run on RFC 8448 §3's inputs; returns (values, keys).
-
-    The shared secret is computed here with refkx.x25519 from the RFC's two private keys.
-    """
-    from ..tls import keyschedule
-    from ..x25519 import x25519
-    v = rfc8448_values()
-    shared = x25519(v["server_private_key"], v["client_public_key"])
-    ks = keyschedule.KeySchedule("sha256")
-    ks.handshake(shared, hashlib.sha256(v["client_hello"] + v["server_hello"]).digest())
-    to_server_finished = (v["client_hello"] + v["server_hello"] + v["encrypted_extensions"]
-                          + v["certificate"] + v["certificate_verify"] + v["server_finished"])
-    ks.master(hashlib.sha256(to_server_finished).digest())
-    client_finished_hash = hashlib.sha256(to_server_finished + v["client_finished"]).digest()
-    ks.resumption(client_finished_hash)
-    values = list(ks.values)
-    # resumption() does not record its transcript hash; show it before the secret
-    values.insert(len(values) - 1,
-                  ("transcript_hash_client_hello..client_finished", client_finished_hash))
-    keys = []
-    for who, secret in (("server handshake", ks.server_handshake_traffic_secret),
-                        ("client handshake", ks.client_handshake_traffic_secret),
-                        ("server application", ks.server_application_traffic_secret_0),
-                        ("client application", ks.client_application_traffic_secret_0)):
-        key, iv = keyschedule.traffic_key_and_iv(secret, 16, 12)
-        keys += [(f"{who} write key", key), (f"{who} write iv", iv)]
-    return values, keys
+def rfc8448_values() -> dict[str, bytes]:
+    """RFC 8448 §3's values by name (vectors/tls13/rfc8448-section3.json, via refkx.kat.tls13)."""
+    from ..kat.tls13 import trace
+    return trace()
 
 
 def session_lines_from(values, keys, title: str) -> list[str]:
@@ -522,7 +503,8 @@ def rfc8448_message_lines() -> list[str]:
 
 def session_lines(fresh: bool = False, kem: str = "x25519") -> list[str]:
     if not fresh:
-        values, keys = rfc8448_schedule()
+        from ..kat.tls13 import schedule_trace      # the same computation the vectors check
+        values, keys = schedule_trace()
         return rfc8448_message_lines() + session_lines_from(
             values, keys, "TLS 1.3 key schedule (RFC 8446 §7.1) on the inputs of RFC 8448 §3 "
                           "(X25519, SHA-256): compare with the RFC")

@@ -211,7 +211,8 @@ class _Tree:
         self.line(signature, 1, "signatureValue (§4.1.1.3)", _value(signature))
 
 
-def _signature_lines(certificate: x509.Certificate, issuer: x509.Certificate) -> tuple[list[str], bool]:
+def _signature_lines(certificate: x509.Certificate,
+                     issuer: x509.Certificate) -> tuple[list[str], bool]:
     lines = ["", f"Signature check (RFC 5280 §4.1.1.3): {certificate.signature_algorithm}",
              f"  issuer certificate: {issuer.subject}"]
     padding = certificate._signature.padding
