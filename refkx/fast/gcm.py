@@ -54,9 +54,13 @@ from ..errors import InvalidTag
 from ..gcm import BLOCK_SIZE, NONCE_SIZE, R, TAG_SIZE, gf_mult
 from .aes import BlockAES, FastAES
 
-__all__ = ["GHashKey", "FastGCM", "ghash", "ghash_nibbles", "nibble_tables", "CHAIN_COUNT",
+__all__ = ["GHashKey", "FastGCM", "ghash", "ghash_nibbles", "nibble_tables", "ghash_shoup",
+           "top_byte_table", "SHOUP_MAX_BYTES", "CHAIN_COUNT",
            "CHAIN_MIN_BLOCKS", "BYTE_TABLES_AFTER", "PIPELINE_MIN_BLOCKS"]
 
+# Inputs of fewer bytes than this (with nothing hashed before under the key) use one 256-entry
+# table of H and Shoup's byte-at-a-time reduction (~12 us to build, ~4 us a block).
+SHOUP_MAX_BYTES = 256
 # A key starts with the 4-bit tables (32 x 16 entries, ~40 us to build, ~1.7 us a block) and
 # builds the 8-bit tables (16 x 256 entries, ~240 us, ~1 us a block) once this many bytes have
 # been hashed under it: a TLS record of 64 bytes never pays for tables it cannot amortise.
@@ -146,6 +150,48 @@ def ghash_nibbles(tables: tuple[list[list[int]], list[list[int]]], X: bytes, Y: 
     return Y
 
 
+def _shift_out_table() -> tuple[int, ...]:
+    """REDUCE_8[r] = r • x^8 for the 8 low bits r (x_120..x_127) that a right shift by 8 drops."""
+    table = []
+    for r in range(256):
+        z = r
+        for _ in range(8):                         # §6.3 Algorithm 1: V = V • x, eight times
+            z = (z >> 1) ^ R if z & 1 else z >> 1
+        table.append(z)
+    return tuple(table)
+
+
+_REDUCE_8 = _shift_out_table()
+
+
+def top_byte_table(G: int) -> list[int]:
+    """M[b] = (b at byte 0, bits x_0..x_7) • G, from x^0 • G .. x^7 • G."""
+    V = [G]
+    for _ in range(7):
+        G = (G >> 1) ^ R if G & 1 else G >> 1
+        V.append(G)
+    M = [0]
+    for s in range(7, -1, -1):
+        v = V[s]
+        M += [e ^ v for e in M]
+    return M
+
+
+def ghash_shoup(M: list[int], X: bytes, Y: int = 0) -> int:
+    """§6.4 Algorithm 2, each product by Horner over the bytes (Shoup 1996, 8-bit variant):
+    A • H = (...((a_15 • H) • x^8 + a_14 • H) • x^8 ...) + a_0 • H, where • x^8 is a right
+    shift by 8 with REDUCE_8 for the dropped byte. len(X) % 16 == 0."""
+    reduce8 = _REDUCE_8
+    from_bytes = int.from_bytes
+    for i in range(0, len(X), 16):
+        a = (Y ^ from_bytes(X[i:i + 16], "big")).to_bytes(16, "big")
+        Z = M[a[15]]
+        for j in (14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0):
+            Z = (Z >> 8) ^ reduce8[Z & 255] ^ M[a[j]]
+        Y = Z
+    return Y
+
+
 def _entry_tables(tables: list[list[int]]) -> list[list[bytes]]:
     """The same tables with 16-byte `bytes` entries, for b"".join(map(...)) look-ups."""
     return [[e.to_bytes(16, "big") for e in t_j] for t_j in tables]
@@ -155,10 +201,11 @@ class GHashKey:
     """GHASH_H with tables derived from the hash subkey H (an int), each built on first need:
     4-bit tables first, 8-bit tables after BYTE_TABLES_AFTER bytes, chain tables for long inputs."""
 
-    __slots__ = ("H", "_nibbles", "_bytes", "_hashed", "_chain")
+    __slots__ = ("H", "_top", "_nibbles", "_bytes", "_hashed", "_chain")
 
     def __init__(self, H: int) -> None:
         self.H = H
+        self._top = None
         self._nibbles = None
         self._bytes = None
         self._hashed = 0                       # bytes hashed so far with the 4-bit tables
@@ -187,6 +234,10 @@ class GHashKey:
         m = len(X) // BLOCK_SIZE
         if self._bytes is None and self._hashed + len(X) < BYTE_TABLES_AFTER:
             self._hashed += len(X)
+            if self._nibbles is None and self._hashed < SHOUP_MAX_BYTES:
+                if self._top is None:
+                    self._top = top_byte_table(self.H)
+                return ghash_shoup(self._top, X)
             if self._nibbles is None:
                 self._nibbles = nibble_tables(self.H)
             return ghash_nibbles(self._nibbles, X)
