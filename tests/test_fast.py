@@ -226,6 +226,40 @@ def test_x25519_fast_non_canonical_u(k, small):
         assert x25519_fast.x25519(k, u) == readable_x25519(k, u)
 
 
+def test_x25519_fast_table_built_in_steps_then_used():
+    # Each public key before the table is complete adds ROWS_PER_CALL rows (and uses the
+    # ladder); the finished table gives the same u as the ladder, RFC 7748 §6.1 vector included.
+    from refkx.x25519 import x25519 as readable_x25519
+    table = x25519_fast._build_table()
+    assert len(table) == x25519_fast._WINDOWS and len(table[0]) == 1 << x25519_fast.WINDOW
+    alice = bytes.fromhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a")
+    k = x25519_fast.decode_scalar(alice)
+    assert x25519_fast.base_mult(k).to_bytes(32, "little").hex() == \
+        "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"
+    for seed in range(5):
+        scalar = bytes([seed + 1]) * 32
+        assert x25519_fast.base_mult(x25519_fast.decode_scalar(scalar)).to_bytes(32, "little") \
+            == readable_x25519(scalar, (9).to_bytes(32, "little"))
+
+
+def test_x25519_fast_ladder_fold_bounds_close():
+    # One step on magnitudes (module docstring of ladder): one fold for the inner values, two
+    # for the values that leave the step; the start bound must hold again at the end.
+    def fold(bound, times):
+        for _ in range(times):
+            bound = 2**255 + (bound // 2**255 + 1) * 19
+        return bound
+    start = 2**255 + 2**40
+    A = B = C = D = 2 * start
+    AA, BB, DA, CB = fold(A * A, 1), fold(B * B, 1), fold(D * A, 1), fold(C * B, 1)
+    assert max(AA, BB, DA, CB) < 2**262
+    x_3 = fold((DA + CB) ** 2, 2)
+    z_3 = fold(fold((DA + CB) ** 2, 1) * x25519_fast.P, 2)
+    E = AA + BB
+    x_2, z_2 = fold(AA * BB, 2), fold((AA + x25519_fast.A24 * E) * E, 2)
+    assert max(x_3, z_3, x_2, z_2) <= start
+
+
 def test_x25519_fast_edwards_constants():
     # the Edwards base point maps to u = 9, and d is -121665/121666 (RFC 7748 §4.1)
     x, y = x25519_fast._edwards_base_point()
