@@ -182,7 +182,7 @@ def bench_dh(args) -> None:
         pow(g, x, p)
         pow(y_peer, x, p)
 
-    for _ in range(40):                                # past refkx.fast.dh.BUILD_AFTER: table built
+    for _ in range(40):                                # past refkx.fast.dh.ROWS_PER_CALL steps: table built
         ours()
     compare(f"keygen + exchange ({bits}-bit exponents) vs bare pow", ours, bare, args.repeat,
             note="(> 1: faster than bare pow)")

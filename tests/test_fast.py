@@ -292,7 +292,7 @@ def _dh_records():
 
 @pytest.mark.parametrize("rec", _dh_records())
 def test_dh_fast_table_on_published_public_values(rec):
-    # The vector tests reach fixed_base_pow before it builds a table (BUILD_AFTER uses); this
+    # The vector tests reach fixed_base_pow while its table is still growing; this
     # runs the published key pairs through the table itself.
     p, q, g = (int(rec[k], 16) for k in ("P", "Q", "G"))
     for who in ("CAVS", "IUT"):
@@ -325,16 +325,22 @@ def test_dh_fast_non_two_generator(x):
     assert _table(group.g, group.p, 224, 5).pow(x) == pow(group.g, x, group.p)
 
 
-def test_dh_fast_table_built_after_uses():
+def test_dh_fast_table_grows_in_steps():
+    # Every call adds ROWS_PER_CALL rows and already uses them (pow() on the high digits);
+    # the table is complete after ceil(rows / ROWS_PER_CALL) calls.
     from refkx.dh_groups import FFDHE3072 as group
     bits = 200
     key = (group.g, group.p, bits)
     dh_fast._TABLES.pop(key, None)
-    dh_fast._USES.pop(key, None)
-    for i in range(dh_fast.BUILD_AFTER + 2):
-        x = secrets.randbits(bits)
+    dh_fast._GROWING.pop(key, None)
+    rows = -(-bits // dh_fast.WINDOW)
+    calls = -(-rows // dh_fast.ROWS_PER_CALL)
+    for i in range(calls + 2):
+        x = secrets.randbits(bits) if i % 3 else (0, 1, 2**bits - 1)[i % 9 // 3]
         assert dh_fast.fixed_base_pow(group.g, group.p, x, bits) == pow(group.g, x, group.p)
-        assert (key in dh_fast._TABLES) == (i + 1 >= dh_fast.BUILD_AFTER)
+        if i + 1 < calls:
+            assert len(dh_fast._GROWING[key].rows) == (i + 1) * dh_fast.ROWS_PER_CALL
+        assert (key in dh_fast._TABLES) == (i + 1 >= calls)
     x = secrets.randbits(bits + 50)                      # longer than the table: pow() fallback
     assert dh_fast.fixed_base_pow(group.g, group.p, x, bits) == pow(group.g, x, group.p)
 
@@ -424,7 +430,7 @@ def test_public_x25519_same_on_both_paths(a, b):
 def test_public_dh_same_on_both_paths():
     from refkx import dh
     group = dh.FFDHE2048
-    keys = [dh.DHPrivateKey.generate(group) for _ in range(dh_fast.BUILD_AFTER + 3)]
+    keys = [dh.DHPrivateKey.generate(group) for _ in range(16)]
     publics = [k.public_key().y for k in keys]                 # the table is built on the way
     assert publics == [pow(group.g, k.x, group.p) for k in keys]
     with impl.using("readable"):
