@@ -500,7 +500,7 @@ def goals_rsa_keygen(args) -> None:
     if python_rsakey is None:
         return
     from refkx import rsa
-    for bits in (2048, 3072, 4096):
+    for bits in (int(b) for b in args.rsa_sizes.split(",")):
         t_ours, t_theirs = [], []
         for _ in range(args.keys):
             start = time.process_time()
@@ -588,6 +588,7 @@ def main(argv=None) -> int:
     parser.add_argument("--goal-rounds", type=int, default=9,
                         help="alternating rounds per goal row (median and spread of their ratios)")
     parser.add_argument("--keys", type=int, default=30, help="RSA keys per side and size (goals)")
+    parser.add_argument("--rsa-sizes", default="2048,3072,4096", help="RSA key sizes (goals)")
     args = parser.parse_args(argv)
     print(machine())
     from refkx import impl
