@@ -212,7 +212,7 @@ def bench_rsa(args) -> None:
         nums = pyca_rsa.generate_private_key(65537, 2048).private_numbers()
         key = rsa.RSAPrivateKey(nums.public_numbers.n, 65537, nums.d, nums.p, nums.q)
     except ImportError:
-        key = rsa.generate_private_key(2048)
+        key = rsa.generate_private_key(key_size=2048)
     c = secrets.randbelow(key.n)
     bare = lambda: rsa_primitives.crt_exponentiation(key.p, key.q, key.dP, key.dQ, key.qInv, c)
     from refkx import impl

@@ -107,7 +107,7 @@ def rsa_2048():
     try:
         from cryptography.hazmat.primitives.asymmetric import rsa as pyca_rsa
     except ImportError:
-        return generate_private_key(2048)
+        return generate_private_key(key_size=2048)
     nums = pyca_rsa.generate_private_key(65537, 2048).private_numbers()
     return RSAPrivateKey(nums.public_numbers.n, 65537, nums.d, nums.p, nums.q)
 

@@ -32,7 +32,7 @@ _KEYS = {}
 
 def _key(bits=BITS):
     if bits not in _KEYS:
-        _KEYS[bits] = generate_private_key(bits)
+        _KEYS[bits] = generate_private_key(key_size=bits)
     return _KEYS[bits]
 
 
@@ -43,7 +43,7 @@ KEYGEN_ROUNDS = {2048: 5, 3072: 3, 4096: 3}
 def test_keygen(benchmark, bits):
     """Random: the statistics (median, min, max, stddev) are the result, not any one round."""
     benchmark.group = "rsa keygen"
-    benchmark.pedantic(generate_private_key, args=(bits,), rounds=KEYGEN_ROUNDS[bits], iterations=1)
+    benchmark.pedantic(generate_private_key, kwargs={"key_size": bits}, rounds=KEYGEN_ROUNDS[bits], iterations=1)
 
 
 PADDINGS = {"oaep-sha256": OAEP("sha256"), "pkcs1v15": PKCS1v15()}

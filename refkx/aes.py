@@ -125,7 +125,8 @@ def key_expansion(key: bytes) -> list[int]:
     """§5.2 Algorithm 2 KEYEXPANSION: the 4*(Nr+1) words w[i] as 32-bit ints.
 
     A word [a0, a1, a2, a3] is the int a0<<24 | a1<<16 | a2<<8 | a3, so
-    f"{w[i]:08x}" prints it as Appendix A does.
+    f"{w[i]:08x}" prints it as Appendix A does. The "line" comments count as FIPS 197-upd1
+    does: line 1 is "procedure KEYEXPANSION(key)".
     """
     key = _check_key(key)
     Nk = len(key) // 4
@@ -138,7 +139,7 @@ def key_expansion(key: bytes) -> list[int]:
         elif Nk > 6 and i % Nk == 4:                                       # line 11
             temp = _sub_word(temp)                                         # line 12
         w.append(w[i - Nk] ^ temp)                                         # line 14
-    return w
+    return w                                                               # line 17
 
 
 # --- §5.1 transformations on the state ---------------------------------------
@@ -211,7 +212,10 @@ def _round_keys(w: list[int]) -> list[bytes]:
 # --- §5.1 Cipher and §5.3 InvCipher -------------------------------------------
 
 def cipher(block: bytes, round_keys: list[bytes], trace: list | None = None) -> bytes:
-    """§5.1 Algorithm 1 CIPHER(in, Nr, w); if `trace` is a list, Appendix B rows are appended."""
+    """§5.1 Algorithm 1 CIPHER(in, Nr, w); if `trace` is a list, Appendix B rows are appended.
+
+    The "line" comments count as FIPS 197-upd1 does: line 1 is "procedure CIPHER(in, Nr, w)".
+    """
     Nr = len(round_keys) - 1
 
     def log(rnd: int, name: str, value) -> None:
@@ -219,44 +223,44 @@ def cipher(block: bytes, round_keys: list[bytes], trace: list | None = None) -> 
             trace.append((rnd, name, bytes(value)))
 
     log(0, "input", block)
-    state = list(block)                                   # line 1: state <- in
-    state = add_round_key(state, round_keys[0])           # line 2
+    state = list(block)                                   # line 2: state <- in
+    state = add_round_key(state, round_keys[0])           # line 3: ADDROUNDKEY(state, w[0..3])
     log(0, "k_sch", round_keys[0])
-    for rnd in range(1, Nr):                              # line 3
+    for rnd in range(1, Nr):                              # line 4
         log(rnd, "start", state)
-        state = sub_bytes(state)                          # line 4
+        state = sub_bytes(state)                          # line 5
         log(rnd, "s_box", state)
-        state = shift_rows(state)                         # line 5
+        state = shift_rows(state)                         # line 6
         log(rnd, "s_row", state)
-        state = mix_columns(state)                        # line 6
+        state = mix_columns(state)                        # line 7
         log(rnd, "m_col", state)
-        state = add_round_key(state, round_keys[rnd])     # line 7
+        state = add_round_key(state, round_keys[rnd])     # line 8
         log(rnd, "k_sch", round_keys[rnd])
     log(Nr, "start", state)
-    state = sub_bytes(state)                              # line 9
+    state = sub_bytes(state)                              # line 10
     log(Nr, "s_box", state)
-    state = shift_rows(state)                             # line 10
+    state = shift_rows(state)                             # line 11
     log(Nr, "s_row", state)
-    state = add_round_key(state, round_keys[Nr])          # line 11
+    state = add_round_key(state, round_keys[Nr])          # line 12
     log(Nr, "k_sch", round_keys[Nr])
     log(Nr, "output", state)
-    return bytes(state)                                   # line 12: out <- state
+    return bytes(state)                                   # line 13: return state
 
 
 def inv_cipher(block: bytes, round_keys: list[bytes]) -> bytes:
-    """§5.3 Algorithm 3 INVCIPHER(in, Nr, w)."""
+    """§5.3 Algorithm 3 INVCIPHER(in, Nr, w) (line 1 is "procedure INVCIPHER(in, Nr, w)")."""
     Nr = len(round_keys) - 1
-    state = list(block)                                   # line 1
-    state = add_round_key(state, round_keys[Nr])          # line 2
-    for rnd in range(Nr - 1, 0, -1):                      # line 3
-        state = inv_shift_rows(state)                     # line 4
-        state = inv_sub_bytes(state)                      # line 5
-        state = add_round_key(state, round_keys[rnd])     # line 6
-        state = inv_mix_columns(state)                    # line 7
-    state = inv_shift_rows(state)                         # line 9
-    state = inv_sub_bytes(state)                          # line 10
-    state = add_round_key(state, round_keys[0])           # line 11
-    return bytes(state)
+    state = list(block)                                   # line 2: state <- in
+    state = add_round_key(state, round_keys[Nr])          # line 3
+    for rnd in range(Nr - 1, 0, -1):                      # line 4
+        state = inv_shift_rows(state)                     # line 5
+        state = inv_sub_bytes(state)                      # line 6
+        state = add_round_key(state, round_keys[rnd])     # line 7
+        state = inv_mix_columns(state)                    # line 8
+    state = inv_shift_rows(state)                         # line 10
+    state = inv_sub_bytes(state)                          # line 11
+    state = add_round_key(state, round_keys[0])           # line 12
+    return bytes(state)                                   # line 13: return state
 
 
 def _check_block(block: object) -> bytes:

@@ -528,7 +528,8 @@ def encode_tlv(number: int, content: bytes, tag_class: int = CLASS_UNIVERSAL,
     if constructed is None:
         constructed = tag_class == CLASS_UNIVERSAL and number in CONSTRUCTED_UNIVERSAL
     content = bytes(content)
-    return _encode_identifier(number, tag_class, constructed) + _encode_length(len(content)) + content
+    identifier = _encode_identifier(number, tag_class, constructed)
+    return identifier + _encode_length(len(content)) + content
 
 
 def encode_boolean(value: bool) -> bytes:

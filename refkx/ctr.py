@@ -25,7 +25,7 @@ it does not protect production secrets. CTR gives no integrity: use GCM.
 from __future__ import annotations
 
 from .aes import AES, BLOCK_SIZE
-from .encoding import require_bytes
+from .encoding import require_bytes, require_int
 from . import impl
 
 COUNTER_MODULUS = 1 << (8 * BLOCK_SIZE)   # B.1 with m = 128: the whole block counts
@@ -43,6 +43,14 @@ def _block_cipher(key_or_cipher: object):
 
 def counter_blocks(initial_counter_block: bytes, n: int) -> list[bytes]:
     """T_1 .. T_n: T_1 given, T_(j+1) = T_j + 1 mod 2^128 (SP 800-38A B.1, m = 128)."""
+    initial_counter_block = require_bytes("initial_counter_block", initial_counter_block)
+    if len(initial_counter_block) != BLOCK_SIZE:
+        raise ValueError(f"initial_counter_block must be {BLOCK_SIZE} bytes, "
+                         f"not {len(initial_counter_block)}")
+    n = require_int("n", n)
+    # B.1: the counters must be distinct, so at most 2^128 of them.
+    if not 0 <= n <= COUNTER_MODULUS:
+        raise ValueError(f"n must be in [0, 2^128], got {n}")
     t_1 = int.from_bytes(initial_counter_block, "big")
     return [((t_1 + j) % COUNTER_MODULUS).to_bytes(BLOCK_SIZE, "big") for j in range(n)]
 

@@ -51,6 +51,9 @@ MAX_IV_BITS = 2 ** 64 - 1
 
 def inc_32(block: bytes) -> bytes:
     """§6.2: inc_32(X) = MSB_96(X) || [int(LSB_32(X)) + 1 mod 2^32]_32."""
+    block = require_bytes("block", block)
+    if len(block) != BLOCK_SIZE:
+        raise ValueError(f"inc_32 takes a {BLOCK_SIZE}-byte block, not {len(block)} bytes")
     low = (int.from_bytes(block[12:], "big") + 1) % 2 ** 32
     return block[:12] + low.to_bytes(4, "big")
 

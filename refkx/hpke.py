@@ -13,6 +13,7 @@ What is implemented, by section:
         VerifyPSKInputs;
 * §5.2  encryption contexts (Seal/Open, ComputeNonce, IncrementSeq) and §5.3
         the secret export interface (Export);
+* §6.1  the single-shot APIs SealBase / OpenBase (seal_base, open_base);
 * §7.2  KDFs HKDF-SHA256 (0x0001), HKDF-SHA384 (0x0002), HKDF-SHA512 (0x0003);
 * §7.3  AEADs AES-128-GCM (0x0001), AES-256-GCM (0x0002) and export-only (0xFFFF);
 * draft-ietf-hpke-pq-05 §3: the ML-KEM KEMs ML-KEM-512 (0x0040), ML-KEM-768
@@ -56,6 +57,7 @@ MODE_BASE = 0x00
 MODE_PSK = 0x01
 MODE_AUTH = 0x02
 MODE_AUTH_PSK = 0x03
+MODES = (MODE_BASE, MODE_PSK, MODE_AUTH, MODE_AUTH_PSK)
 
 # §7.1 Table 2, §7.2 Table 3, §7.3 Table 5: the algorithm identifiers we implement.
 KEM_DHKEM_X25519_HKDF_SHA256 = 0x0020
@@ -88,6 +90,8 @@ def labeled_extract(suite_id: bytes, salt: bytes, label: bytes, ikm: bytes,
 
     labeled_ikm = concat("HPKE-v1", suite_id, label, ikm); return Extract(salt, labeled_ikm)
     """
+    suite_id, label, ikm = (require_bytes(name, value) for name, value in
+                            (("suite_id", suite_id), ("label", label), ("ikm", ikm)))
     labeled_ikm = VERSION_LABEL + suite_id + label + ikm
     return hkdf.extract(salt, labeled_ikm, hash_name)
 
@@ -99,6 +103,11 @@ def labeled_expand(suite_id: bytes, prk: bytes, label: bytes, info: bytes, lengt
     labeled_info = concat(I2OSP(L, 2), "HPKE-v1", suite_id, label, info)
     return Expand(prk, labeled_info, L)
     """
+    suite_id, label, info = (require_bytes(name, value) for name, value in
+                             (("suite_id", suite_id), ("label", label), ("info", info)))
+    length = require_int("length", length)
+    if not 0 <= length < 1 << 16:
+        raise ValueError(f"L must fit in I2OSP(L, 2): 0 <= L < 65536, got {length}")
     labeled_info = i2osp(length, 2) + VERSION_LABEL + suite_id + label + info
     return hkdf.expand(prk, labeled_info, length, hash_name)
 
@@ -421,6 +430,11 @@ def verify_psk_inputs(mode: int, psk: bytes, psk_id: bytes) -> None:
     Also refuses a psk shorter than 32 bytes (§5.1.2: "The psk MUST have at
     least 32 bytes of entropy"; fewer bytes cannot hold that much).
     """
+    mode = require_int("mode", mode)
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(f'0x{m:02x}' for m in MODES)} "
+                         f"(RFC 9180 §5 Table 1), not {mode!r}")
+    psk, psk_id = require_bytes("psk", psk), require_bytes("psk_id", psk_id)
     got_psk = psk != DEFAULT_PSK
     got_psk_id = psk_id != DEFAULT_PSK_ID
     if got_psk != got_psk_id:
@@ -500,6 +514,9 @@ class Context:
 
     def compute_nonce(self, seq: int) -> bytes:
         """§5.2 ComputeNonce(seq) = xor(base_nonce, I2OSP(seq, Nn))."""
+        seq = require_int("seq", seq)
+        if not 0 <= seq <= self.max_seq:
+            raise ValueError(f"seq must be in [0, {self.max_seq}], got {seq}")
         seq_bytes = i2osp(seq, self.suite.aead.n_n)
         return xor_bytes(self.base_nonce, seq_bytes)
 

@@ -34,7 +34,7 @@ Three families implement it:
 
 The shared secret is the mechanism's raw secret, not yet a key: the DH
 outputs are group elements, not uniform strings, so every caller must feed it
-through a KDF together with the transcript (refkx.hpke and refkx.session do).
+through a KDF together with the transcript (refkx.hpke and refkx.tls do).
 
 Forward secrecy. No KEM gives forward secrecy when the recipient's key pair is
 long-term: whoever later obtains that private key decapsulates every recorded
@@ -63,6 +63,7 @@ from typing import Any, Callable, Optional
 from . import dh, mlkem, rsa, x25519, x448
 from .encoding import require_bytes
 from .errors import DecryptionError, InvalidKey
+from .pkcs1 import DECRYPTION_ERROR
 
 Rng = Callable[[int], bytes]
 
@@ -211,7 +212,7 @@ class RSAOAEPKEM(KEM):
         # the remedy is to start over.
         for attempt in range(KEYGEN_ATTEMPTS):
             try:
-                private_key = rsa.generate_private_key(self.bits, rng=rng)
+                private_key = rsa.generate_private_key(key_size=self.bits, rng=rng)
                 break
             except RuntimeError:
                 if attempt == KEYGEN_ATTEMPTS - 1:
@@ -237,7 +238,7 @@ class RSAOAEPKEM(KEM):
         enc = require_bytes("enc", enc)
         shared_secret = private_key.decrypt(enc, self._padding())   # DecryptionError on failure
         if len(shared_secret) != RSA_SECRET_SIZE:
-            raise DecryptionError("decryption failed")
+            raise DecryptionError(DECRYPTION_ERROR)   # the same message as every RSA failure
         return shared_secret
 
 
@@ -310,11 +311,13 @@ class X25519MLKEM768KEM(KEM):
     shared_secret_size = mlkem.SHARED_SECRET_SIZE + x25519.KEY_SIZE  # 64
 
     def generate_keypair(self, *, rng: Optional[Rng] = None):
+        """rng draws, in order: ML-KEM's d and z (32 bytes each), then the X25519 key (32)."""
         private_key = X25519MLKEM768PrivateKey(mlkem.MLKEM768PrivateKey.generate(rng),
                                                x25519.X25519PrivateKey.generate(rng))
         return private_key, private_key.public_bytes()
 
     def encapsulate(self, public_bytes, *, rng: Optional[Rng] = None):
+        """rng draws, in order: the ephemeral X25519 key (32 bytes), then ML-KEM's m (32)."""
         public_bytes = _require_length(f"{self.name} public bytes", public_bytes,
                                        self.public_key_size)
         split = self.ML_KEM_PARAMS.ek_size

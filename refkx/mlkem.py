@@ -508,6 +508,9 @@ def check_encapsulation_key(ek: object, params: Params) -> bytes:
     coefficient of t_hat is >= q (ByteEncode_12(ByteDecode_12(.)) changes it).
     """
     ek = require_bytes("ek", ek)
+    twin = impl.fast("mlkem")
+    if twin is not None:
+        return twin.check_encapsulation_key(ek, params)
     if len(ek) != params.ek_size:                         # §7.2 check 1 (type check)
         raise InvalidKey(f"{params.name} encapsulation key must be {params.ek_size} bytes, "
                          f"got {len(ek)}")
@@ -587,7 +590,8 @@ def decaps_internal(dk: bytes, c: bytes, params: Params, trace: Optional[dict] =
     dk_pke = dk[:POLY_BYTES * k]                                          # step 1
     ek_pke = dk[POLY_BYTES * k:2 * POLY_BYTES * k + SYMMETRIC_SIZE]       # step 2
     h = dk[2 * POLY_BYTES * k + SYMMETRIC_SIZE:2 * POLY_BYTES * k + 2 * SYMMETRIC_SIZE]   # step 3
-    z = dk[2 * POLY_BYTES * k + 2 * SYMMETRIC_SIZE:2 * POLY_BYTES * k + 3 * SYMMETRIC_SIZE]   # step 4
+    z = dk[2 * POLY_BYTES * k + 2 * SYMMETRIC_SIZE:                       # step 4
+           2 * POLY_BYTES * k + 3 * SYMMETRIC_SIZE]
     m_prime = k_pke_decrypt(dk_pke, c, params, trace)     # step 5
     K_prime, r_prime = G(m_prime + h)                     # step 6
     K_bar = J(z + c)                                      # step 7
@@ -646,11 +650,16 @@ class _MLKEMPublicKey:
 
     @classmethod
     def from_public_bytes(cls, data: bytes):
-        """The key for `data`, 384k+32 bytes (InvalidKey on a wrong length or a coefficient >= q)."""
+        """The key for `data`, 384k + 32 bytes (InvalidKey: wrong length, a coefficient >= q)."""
         return cls(data)
 
     def public_bytes_raw(self) -> bytes:
         return self._ek
+
+    def public_bytes(self, encoding, format) -> bytes:
+        """pyca's public_bytes: SubjectPublicKeyInfo (refkx.serialization) or Raw."""
+        from . import serialization   # builds on this module: imported at call time
+        return serialization.public_bytes(self, encoding, format)
 
     def encapsulate(self, rng: Optional[Rng] = None) -> tuple[bytes, bytes]:
         """Algorithm 20: (shared_secret K, ciphertext c)."""
@@ -694,6 +703,11 @@ class _MLKEMPrivateKey:
     def private_bytes_raw(self) -> bytes:
         """The 64-byte seed d || z."""
         return self._seed
+
+    def private_bytes(self, encoding, format, encryption_algorithm=None) -> bytes:
+        """pyca's private_bytes: PKCS #8 with the seed (refkx.serialization) or Raw (the seed)."""
+        from . import serialization   # builds on this module: imported at call time
+        return serialization.private_bytes(self, encoding, format, encryption_algorithm)
 
     def expanded_bytes(self) -> bytes:
         """The expanded decapsulation key dk = dk_PKE || ek || H(ek) || z (768k + 96 bytes)."""

@@ -175,7 +175,7 @@ class MontgomeryPublicKey:
 
     def public_bytes(self, encoding, format) -> bytes:
         """pyca's public_bytes: SubjectPublicKeyInfo (RFC 8410) in PEM/DER, or Raw/Raw."""
-        from . import serialization   # the key-file layer sits below this one
+        from . import serialization   # the key-file layer builds on this module: imported at call time
         return serialization.public_bytes(self, encoding, format)
 
     def __eq__(self, other: object) -> bool:
@@ -211,7 +211,10 @@ class MontgomeryPrivateKey:
     @classmethod
     def generate(cls, rng: Optional[Callable[[int], bytes]] = None):
         """A new key from `rng(key size)` bytes (default: secrets.token_bytes)."""
-        return cls((rng or secrets.token_bytes)(cls._key_size))
+        if rng is not None and not callable(rng):
+            raise TypeError(f"rng must be a callable taking a byte count, or None, "
+                            f"not {type(rng).__name__}")
+        return cls((secrets.token_bytes if rng is None else rng)(cls._key_size))
 
     @classmethod
     def from_private_bytes(cls, data: bytes):

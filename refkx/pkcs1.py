@@ -9,7 +9,9 @@
   prefixes of §9.2 note 1).
 
 Variable names are RFC 8017's (M, EM, DB, PS, lHash, maskedDB, mHash, M', H,
-k the modulus length in octets, hLen the hash length, sLen the salt length).
+k the modulus length in octets), except that the RFC's lengths hLen (the hash
+length), sLen (the salt length), mLen and maskLen are spelled h_len, s_len,
+len(M) and mask_len; comments beside the code quote the RFC's own spelling.
 The padding objects `OAEP`, `PKCS1v15` and `PSS` (re-exported by refkx.rsa) are
 what the key classes take; the functions below them are spec-shaped.
 
@@ -42,7 +44,7 @@ from typing import Callable, Optional
 from .encoding import constant_time_equal, i2osp, os2ip, require_bytes, require_int, xor_bytes
 from .errors import DecryptionError, InvalidSignature
 from .hmac import hmac, new_hash
-from .rsa_primitives import rsadp, rsaep, rsasp1, rsavp1
+from .rsa_primitives import PRIVATE_FIELDS, require_key_numbers, rsadp, rsaep, rsasp1, rsavp1
 
 Rng = Callable[[int], bytes]
 Trace = Optional[list]
@@ -87,7 +89,8 @@ def _record(trace: Trace, name: str, value: bytes) -> None:
 
 
 def _modulus_octets(key) -> int:
-    """k, the length in octets of the modulus n (RFC 8017 §3.1)."""
+    """k, the length in octets of the modulus n (RFC 8017 §3.1); TypeError if `key` is no key."""
+    require_key_numbers("key", key, "n", "e")
     return (key.n.bit_length() + 7) // 8
 
 
@@ -357,6 +360,8 @@ def implicit_rejection_message(private_key, C: bytes) -> bytes:
     attacker who sends the same C twice sees the same answer, and cannot tell
     it from a real decryption (OpenSSL 3.2+ returns the same bytes).
     """
+    require_key_numbers("private_key", private_key, *PRIVATE_FIELDS)
+    C = require_bytes("ciphertext", C)
     k = _modulus_octets(private_key)
     # KDK = HMAC-SHA-256(key = SHA-256(I2OSP(d, k)), message = C).
     kdk = hmac(_hash(IR_HASH, i2osp(private_key.d, k)), C, IR_HASH)
@@ -483,9 +488,10 @@ def _pss_parameters(key, hash_name: str, s_len: Optional[int],
     h_len = _check_hash(hash_name)
     _check_hash(mgf_hash_name)
     s_len = _salt_length(s_len, h_len)
+    k = _modulus_octets(key)
     mod_bits = key.n.bit_length()
     _pss_lengths(mod_bits - 1, hash_name, s_len)
-    return mgf_hash_name, s_len, mod_bits, _modulus_octets(key)
+    return mgf_hash_name, s_len, mod_bits, k
 
 
 def rsassa_pss_sign(private_key, M: bytes, hash_name: str = "sha1", s_len: Optional[int] = None,

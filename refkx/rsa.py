@@ -6,7 +6,7 @@ dP = d mod (p - 1), dQ = d mod (q - 1), qInv = q^-1 mod p. The primitives of
 re-exported here; the encoding schemes (OAEP, PKCS #1 v1.5, PSS) live in
 refkx.pkcs1, and their padding objects are re-exported here:
 
-    key = generate_private_key(2048)
+    key = generate_private_key(public_exponent=65537, key_size=2048)
     C = key.public_key().encrypt(b"secret", OAEP("sha256"))
     key.decrypt(C, OAEP("sha256"))                       # -> b"secret"
     S = key.sign(b"transcript", PSS("sha256"))
@@ -122,7 +122,7 @@ class RSAPublicKey:
 
     def public_bytes(self, encoding=None, format=None) -> bytes:
         """pyca's public_bytes(encoding, format); no arguments: DER SubjectPublicKeyInfo."""
-        # The serialization layer sits below this one; import it when first used.
+        # refkx.serialization builds on this module, so it is imported at call time (see docs/architecture.md).
         from . import serialization
         if encoding is None and format is None:
             encoding = serialization.Encoding.DER
@@ -204,7 +204,7 @@ class RSAPrivateKey:
 
     def private_bytes(self, encoding, format, encryption_algorithm=None) -> bytes:
         """pyca's private_bytes: PrivateFormat.PKCS8 or .TraditionalOpenSSL, PEM or DER."""
-        from . import serialization   # the layer below this one, loaded when first used
+        from . import serialization   # builds on this module: imported at call time
         return serialization.private_bytes(self, encoding, format, encryption_algorithm)
 
     def decrypt(self, ciphertext: bytes, padding) -> bytes:
@@ -220,17 +220,23 @@ class RSAPrivateKey:
         return padding._sign(self, message)
 
 
-def generate_private_key(bits: int = 2048, public_exponent: int = 65537, *,
+def generate_private_key(public_exponent: int = 65537, key_size: int = 2048, *,
                          rng: Optional[Rng] = None, _allow_weak: bool = False) -> RSAPrivateKey:
-    """A fresh RSA key of exactly `bits` bits (FIPS 186-5 §5.1 with Appendix A.1.3 primes).
+    """A fresh RSA key of exactly `key_size` bits (FIPS 186-5 §5.1 with Appendix A.1.3 primes).
 
-    `_allow_weak=True` (tests only) admits 1024-bit keys and odd e >= 3.
+    The order and names of pyca/cryptography: generate_private_key(public_exponent=65537,
+    key_size=2048). `_allow_weak=True` (tests only) admits 1024-bit keys and odd e >= 3.
     `rng(n) -> bytes` replaces `secrets` for the prime search (tests only).
     """
-    bits = require_int("bits", bits)
     e = require_int("public_exponent", public_exponent)
+    bits = require_int("key_size", key_size)
     if not isinstance(_allow_weak, bool):
         raise TypeError("_allow_weak must be a bool")
+    if WEAK_KEY_BITS <= e <= MAX_KEY_BITS and e % 2 == 0:
+        # generate_private_key(2048) or (2048, 65537): the order of an older refkx.
+        raise ValueError(f"public_exponent={e} looks like a key size: the arguments are "
+                         "generate_private_key(public_exponent, key_size), as in "
+                         "pyca/cryptography (e.g. generate_private_key(65537, 2048))")
     min_bits = WEAK_KEY_BITS if _allow_weak else MIN_KEY_BITS
     if bits < min_bits:
         hint = "" if _allow_weak or bits < WEAK_KEY_BITS else " (1024 only with _allow_weak=True, for tests)"

@@ -49,6 +49,9 @@ class RSAPublicNumbers(Protocol):
     e: int
 
 
+PRIVATE_FIELDS = ("n", "e", "d", "p", "q", "dP", "dQ", "qInv")
+
+
 class RSAPrivateNumbers(Protocol):
     n: int
     e: int
@@ -60,8 +63,18 @@ class RSAPrivateNumbers(Protocol):
     qInv: int
 
 
+def require_key_numbers(name: str, key: object, *fields: str) -> None:
+    """TypeError unless `key` has int attributes `fields` (an RSA key or its numbers)."""
+    for field in fields:
+        value = getattr(key, field, None)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an RSA key (refkx.rsa.RSAPublicKey or RSAPrivateKey) "
+                            f"with {', '.join(fields)}, not {type(key).__name__}")
+
+
 def rsaep(public_key: RSAPublicNumbers, m: int) -> int:
     """RFC 8017 §5.1.1 RSAEP((n, e), m) -> c."""
+    require_key_numbers("public_key", public_key, "n", "e")
     m = require_int("m", m)
     n, e = public_key.n, public_key.e
     # Step 1: if m is not between 0 and n - 1, output "message representative out of range".
@@ -73,6 +86,7 @@ def rsaep(public_key: RSAPublicNumbers, m: int) -> int:
 
 def rsadp(private_key: RSAPrivateNumbers, c: int) -> int:
     """RFC 8017 §5.1.2 RSADP(K, c) -> m, with the CRT (step 2.b), blinding and fault check."""
+    require_key_numbers("private_key", private_key, *PRIVATE_FIELDS)
     c = require_int("c", c)
     # Step 1: if c is not between 0 and n - 1, output "ciphertext representative out of range".
     if not 0 <= c < private_key.n:
@@ -83,6 +97,7 @@ def rsadp(private_key: RSAPrivateNumbers, c: int) -> int:
 
 def rsasp1(private_key: RSAPrivateNumbers, m: int) -> int:
     """RFC 8017 §5.2.1 RSASP1(K, m) -> s; the same computation as RSADP."""
+    require_key_numbers("private_key", private_key, *PRIVATE_FIELDS)
     m = require_int("m", m)
     # Step 1: if m is not between 0 and n - 1, output "message representative out of range".
     if not 0 <= m < private_key.n:
@@ -93,6 +108,7 @@ def rsasp1(private_key: RSAPrivateNumbers, m: int) -> int:
 
 def rsavp1(public_key: RSAPublicNumbers, s: int) -> int:
     """RFC 8017 §5.2.2 RSAVP1((n, e), s) -> m."""
+    require_key_numbers("public_key", public_key, "n", "e")
     s = require_int("s", s)
     n, e = public_key.n, public_key.e
     # Step 1: if s is not between 0 and n - 1, output "signature representative out of range".

@@ -9,6 +9,13 @@
 * X25519 and X448 (RFC 8410 §3, §4, §7): id-X25519 / id-X448 with absent
   parameters; the public key is the raw u-coordinate in the BIT STRING, the
   private key a CurvePrivateKey OCTET STRING inside the PKCS #8 OCTET STRING.
+* ML-KEM (draft-ietf-lamps-kyber-certificates-10 §3, §4, §6): id-alg-ml-kem-512/
+  768/1024 with absent parameters; the public key is the raw encapsulation key;
+  the private key is ML-KEM-PrivateKey ::= CHOICE { seed [0] IMPLICIT OCTET
+  STRING (64), expandedKey OCTET STRING, both SEQUENCE { seed, expandedKey } }.
+  refkx writes the seed form and reads seed and both (checking that the
+  expanded key is the one the seed gives); expandedKey alone is refused
+  (UnsupportedAlgorithm), since refkx keys keep their seed.
 
 The names are pyca/cryptography's: `Encoding`, `PrivateFormat`, `PublicFormat`,
 `NoEncryption`, `load_pem_private_key(data, password=None)`, and so on; key
@@ -42,6 +49,7 @@ from .errors import DERError, InvalidKey, UnsupportedAlgorithm
 from .rsa import RSAPrivateKey, RSAPublicKey
 from .x25519 import X25519PrivateKey, X25519PublicKey
 from .x448 import X448PrivateKey, X448PublicKey
+from . import mlkem
 
 __all__ = [
     "Encoding", "PrivateFormat", "PublicFormat", "NoEncryption",
@@ -79,8 +87,20 @@ OID_RSA_ENCRYPTION = "1.2.840.113549.1.1.1"    # RFC 8017 Appendix C, pkcs-1 1
 OID_X25519 = "1.3.101.110"                      # RFC 8410 §3
 OID_X448 = "1.3.101.111"                        # RFC 8410 §3
 OID_RSASSA_PSS = "1.2.840.113549.1.1.10"        # RFC 4055 §3.1: an RSA key restricted to PSS
+# draft-ietf-lamps-kyber-certificates-10 §3 (NIST CSOR kems 1-3).
+OID_ML_KEM_512 = "2.16.840.1.101.3.4.4.1"
+OID_ML_KEM_768 = "2.16.840.1.101.3.4.4.2"
+OID_ML_KEM_1024 = "2.16.840.1.101.3.4.4.3"
+ML_KEM_CLASSES = {   # OID -> (private key class, public key class)
+    OID_ML_KEM_512: (mlkem.MLKEM512PrivateKey, mlkem.MLKEM512PublicKey),
+    OID_ML_KEM_768: (mlkem.MLKEM768PrivateKey, mlkem.MLKEM768PublicKey),
+    OID_ML_KEM_1024: (mlkem.MLKEM1024PrivateKey, mlkem.MLKEM1024PublicKey),
+}
+ML_KEM_SEED_TAG = 0                             # §6: seed [0] IMPLICIT OCTET STRING
 ALGORITHM_NAMES = {
     OID_RSA_ENCRYPTION: "rsaEncryption", OID_X25519: "X25519", OID_X448: "X448",
+    "2.16.840.1.101.3.4.4.1": "ML-KEM-512", "2.16.840.1.101.3.4.4.2": "ML-KEM-768",
+    "2.16.840.1.101.3.4.4.3": "ML-KEM-1024",
     "1.3.101.112": "Ed25519", "1.3.101.113": "Ed448",
     "1.2.840.10045.2.1": "id-ecPublicKey", "1.2.840.10040.4.1": "id-dsa",
     "1.2.840.113549.1.1.10": "id-RSASSA-PSS", "1.2.840.10046.2.1": "dhpublicnumber",
@@ -223,6 +243,10 @@ def encode_spki(key) -> bytes:
     if isinstance(key, (X25519PublicKey, X448PublicKey)):
         return asn1.encode_sequence(asn1.encode_sequence(asn1.encode_oid(_curve_oid(key))),
                                     asn1.encode_bit_string(key.public_bytes_raw()))
+    for oid, (_, public_class) in ML_KEM_CLASSES.items():
+        if isinstance(key, public_class):
+            return asn1.encode_sequence(asn1.encode_sequence(asn1.encode_oid(oid)),
+                                        asn1.encode_bit_string(key.public_bytes_raw()))
     raise TypeError(f"cannot encode a {type(key).__name__} as SubjectPublicKeyInfo")
 
 
@@ -238,7 +262,7 @@ def public_key_from_spki(element: asn1.Element):
         # enforce); the BIT STRING is the same RSAPublicKey as for rsaEncryption.
         if parameters is not None:
             parameters.expect(asn1.SEQUENCE)
-    elif oid not in (OID_RSA_ENCRYPTION, OID_X25519, OID_X448):
+    elif oid not in (OID_RSA_ENCRYPTION, OID_X25519, OID_X448) and oid not in ML_KEM_CLASSES:
         raise _unsupported(oid)
     else:
         _check_parameters(oid, parameters, algorithm.offset)
@@ -248,6 +272,8 @@ def public_key_from_spki(element: asn1.Element):
         # RFC 3279 §2.3.1: the BIT STRING holds the DER of RSAPublicKey.
         inner_offset = element.content_offset + len(algorithm.encoding) + 3
         return _parse_rsa_public_key(asn1.parse(bits, inner_offset))
+    if oid in ML_KEM_CLASSES:
+        return ML_KEM_CLASSES[oid][1].from_public_bytes(bits)   # InvalidKey: FIPS 203 §7.2
     cls = X25519PublicKey if oid == OID_X25519 else X448PublicKey
     if len(bits) != cls._key_size:
         raise InvalidKey(f"{ALGORITHM_NAMES[oid]} public key must be {cls._key_size} bytes, "
@@ -309,11 +335,15 @@ def _parse_pkcs8(element: asn1.Element):
         # rsaEncryption).
         if parameters is not None:
             parameters.expect(asn1.SEQUENCE)
-    elif oid not in (OID_RSA_ENCRYPTION, OID_X25519, OID_X448):
+    elif oid not in (OID_RSA_ENCRYPTION, OID_X25519, OID_X448) and oid not in ML_KEM_CLASSES:
         raise _unsupported(oid)
     else:
         _check_parameters(oid, parameters, algorithm.offset)
     inner = asn1.parse(private_key.content, private_key.content_offset)
+    if oid in ML_KEM_CLASSES:
+        if public_key is not None:
+            raise DERError(f"DER error at offset {public_key.offset}: unexpected publicKey")
+        return _parse_ml_kem_private_key(inner, *ML_KEM_CLASSES[oid])
     if oid in (OID_RSA_ENCRYPTION, OID_RSASSA_PSS):
         if public_key is not None:
             raise DERError(f"DER error at offset {public_key.offset}: unexpected RSA publicKey")
@@ -332,6 +362,29 @@ def _parse_pkcs8(element: asn1.Element):
             raise DERError(f"DER error at offset {public_key.offset}: bad publicKey BIT STRING")
         if content[1:] != key.public_key().public_bytes_raw():
             raise InvalidKey(f"{ALGORITHM_NAMES[oid]} publicKey does not match the private key")
+    return key
+
+
+def _parse_ml_kem_private_key(element: asn1.Element, private_class, public_class):
+    """draft-ietf-lamps-kyber-certificates-10 §6 ML-KEM-PrivateKey (see the module docstring)."""
+    seed_size = mlkem.SEED_SIZE
+    if element.tag_class == asn1.CLASS_CONTEXT and element.number == ML_KEM_SEED_TAG:
+        seed = asn1.decode_octet_string(element, asn1.CLASS_CONTEXT, ML_KEM_SEED_TAG)
+        if len(seed) != seed_size:
+            raise InvalidKey(f"ML-KEM seed must be {seed_size} bytes, got {len(seed)}")
+        return private_class.from_seed_bytes(seed)
+    if element.is_tag(asn1.OCTET_STRING):
+        raise UnsupportedAlgorithm("ML-KEM private keys in the expandedKey-only form are not "
+                                   "supported (refkx keys keep their 64-byte seed)")
+    r = element.expect(asn1.SEQUENCE).reader()
+    seed = asn1.decode_octet_string(r.next(asn1.OCTET_STRING))
+    expanded = asn1.decode_octet_string(r.next(asn1.OCTET_STRING))
+    r.finish()
+    if len(seed) != seed_size:
+        raise InvalidKey(f"ML-KEM seed must be {seed_size} bytes, got {len(seed)}")
+    key = private_class.from_seed_bytes(seed)
+    if key.expanded_bytes() != expanded:
+        raise InvalidKey("ML-KEM expandedKey is not the key the seed generates")
     return key
 
 
@@ -431,6 +484,15 @@ def private_bytes(key, encoding: Encoding, format: PrivateFormat,
             curve_private_key = asn1.encode_octet_string(key.private_bytes_raw())
             return _armor(encoding, LABEL_PRIVATE_KEY, _pkcs8(algorithm, curve_private_key))
         raise ValueError(f"{type(key).__name__} has no TraditionalOpenSSL format (use PKCS8)")
+    for oid, (private_class, _) in ML_KEM_CLASSES.items():
+        if isinstance(key, private_class):
+            if format is PrivateFormat.Raw:
+                return key.private_bytes_raw()
+            if format is PrivateFormat.PKCS8:
+                seed = asn1.encode_implicit(ML_KEM_SEED_TAG, key.private_bytes_raw())
+                return _armor(encoding, LABEL_PRIVATE_KEY,
+                              _pkcs8(asn1.encode_sequence(asn1.encode_oid(oid)), seed))
+            raise ValueError(f"{type(key).__name__} has no TraditionalOpenSSL format")
     raise TypeError(f"cannot serialize a {type(key).__name__}")
 
 
@@ -446,7 +508,8 @@ def public_bytes(key, encoding: Encoding, format: PublicFormat) -> bytes:
         if format is PublicFormat.PKCS1:
             return _armor(encoding, LABEL_RSA_PUBLIC_KEY, rsa_public_key_der(key))
         raise ValueError("RSA public keys have no Raw format")
-    if isinstance(key, (X25519PublicKey, X448PublicKey)):
+    if isinstance(key, (X25519PublicKey, X448PublicKey)) or any(
+            isinstance(key, classes[1]) for classes in ML_KEM_CLASSES.values()):
         if format is PublicFormat.Raw:
             return key.public_bytes_raw()
         raise ValueError(f"{type(key).__name__} has no PKCS1 format")

@@ -18,7 +18,7 @@ teaches and cross-checks; it does not protect production secrets.
 from __future__ import annotations
 
 from . import impl
-from .encoding import int_to_le, le_to_int
+from .encoding import int_to_le, le_to_int, require_int
 from .montgomery import MontgomeryPrivateKey, MontgomeryPublicKey, ladder, require_key_bytes, trace_ladder
 
 __all__ = ["X25519PrivateKey", "X25519PublicKey", "x25519", "decode_scalar", "decode_u_coordinate",
@@ -71,6 +71,7 @@ def decode_u_coordinate(u: bytes) -> int:
 
 def encode_u_coordinate(u: int) -> bytes:
     """RFC 7748 §5 encodeUCoordinate: u mod p as 32 little-endian bytes."""
+    u = require_int("u", u)
     return int_to_le(u % P, KEY_SIZE)
 
 

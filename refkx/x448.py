@@ -20,7 +20,7 @@ from __future__ import annotations
 
 
 from . import impl
-from .encoding import int_to_le, le_to_int
+from .encoding import int_to_le, le_to_int, require_int
 from .montgomery import MontgomeryPrivateKey, MontgomeryPublicKey, ladder, require_key_bytes, trace_ladder
 
 __all__ = ["X448PrivateKey", "X448PublicKey", "x448", "decode_scalar", "decode_u_coordinate",
@@ -68,6 +68,7 @@ def decode_u_coordinate(u: bytes) -> int:
 
 def encode_u_coordinate(u: int) -> bytes:
     """RFC 7748 §5 encodeUCoordinate: u mod p as 56 little-endian bytes."""
+    u = require_int("u", u)
     return int_to_le(u % P, KEY_SIZE)
 
 

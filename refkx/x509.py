@@ -775,8 +775,9 @@ def issue_certificate(subject_key, issuer_key: RSAPrivateKey, subject: str, *,
     Defaults: not_before = now - 5 minutes, not_after = not_before + 365 days.
     Extensions: basicConstraints (critical), keyUsage (critical: keyCertSign and
     cRLSign for a CA; digitalSignature and keyEncipherment otherwise),
-    extendedKeyUsage serverAuth + clientAuth for a leaf, subjectAltName dNSName
-    for `dns_names`, subjectKeyIdentifier and authorityKeyIdentifier.
+    extendedKeyUsage serverAuth + clientAuth for a leaf, subjectAltName with a
+    dNSName for each of `dns_names` (an IP address literal such as "127.0.0.1"
+    becomes an iPAddress entry), subjectKeyIdentifier and authorityKeyIdentifier.
     """
     if isinstance(subject_key, RSAPrivateKey):
         subject_key = subject_key.public_key()
@@ -793,7 +794,15 @@ def issue_certificate(subject_key, issuer_key: RSAPrivateKey, subject: str, *,
             raise ValueError("path_length needs ca=True (RFC 5280 §4.2.1.9)")
     if isinstance(dns_names, str):
         raise TypeError("dns_names must be a sequence of str, not one str")
-    dns_names = tuple(_check_hostname_syntax(n) for n in dns_names)
+    # §4.2.1.6: an IP address goes in iPAddress (4 or 16 octets), not in dNSName.
+    ip_addresses = []
+    names = []
+    for name in dns_names:
+        try:
+            ip_addresses.append(ipaddress.ip_address(name))
+        except ValueError:
+            names.append(_check_hostname_syntax(name))
+    dns_names = tuple(names)
     if hash_name not in ("sha256", "sha384", "sha512", "sha224"):
         raise ValueError("hash_name must be sha224, sha256, sha384 or sha512")
     spki = serialization.encode_spki(subject_key)
@@ -827,9 +836,10 @@ def issue_certificate(subject_key, issuer_key: RSAPrivateKey, subject: str, *,
     if not ca:
         extensions.append(_extension(OID_EXTENDED_KEY_USAGE, asn1.encode_sequence(
             asn1.encode_oid(OID_SERVER_AUTH), asn1.encode_oid(OID_CLIENT_AUTH))))
-    if dns_names:
-        san = asn1.encode_sequence(*(asn1.encode_implicit(GN_DNS_NAME, n.encode("ascii"))
-                                     for n in dns_names))
+    if dns_names or ip_addresses:
+        san = asn1.encode_sequence(
+            *(asn1.encode_implicit(GN_DNS_NAME, n.encode("ascii")) for n in dns_names),
+            *(asn1.encode_implicit(GN_IP_ADDRESS, a.packed) for a in ip_addresses))
         # §4.2.1.6: critical when the subject is empty.
         extensions.append(_extension(OID_SUBJECT_ALT_NAME, san,
                                      critical=subject_der == asn1.encode_sequence()))
@@ -838,8 +848,8 @@ def issue_certificate(subject_key, issuer_key: RSAPrivateKey, subject: str, *,
     extensions.append(_extension(OID_AUTHORITY_KEY_IDENTIFIER, asn1.encode_sequence(
         asn1.encode_implicit(0, authority_key_id))))
 
-    algorithm = asn1.encode_sequence(asn1.encode_oid(SIGNATURE_OIDS[f"{hash_name}WithRSAEncryption"]),
-                                     asn1.encode_null())
+    signature_oid = SIGNATURE_OIDS[f"{hash_name}WithRSAEncryption"]
+    algorithm = asn1.encode_sequence(asn1.encode_oid(signature_oid), asn1.encode_null())
     serial = int.from_bytes(secrets.token_bytes(SERIAL_OCTETS), "big") >> 1 or 1
     tbs = asn1.encode_sequence(
         asn1.encode_explicit(0, asn1.encode_integer(VERSION_V3)),        # §4.1.2.1

@@ -11,4 +11,4 @@ from refkx.rsa import generate_private_key
 
 @lru_cache(maxsize=None)
 def cached_key(bits: int, public_exponent: int = 65537):
-    return generate_private_key(bits, public_exponent, _allow_weak=bits < 2048)
+    return generate_private_key(public_exponent, bits, _allow_weak=bits < 2048)

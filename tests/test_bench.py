@@ -368,7 +368,7 @@ def test_bench_plot_without_matplotlib_says_so(tmp_path):
 
 def test_compare_without_cryptography_says_so(monkeypatch, capsys):
     from refkx.tools import cli
-    monkeypatch.setattr(bench, "native_available", lambda: False)
+    monkeypatch.setattr(bench.operations, "native_available", lambda: False)
     assert cli.main(["bench", "--compare", "--quick"]) == 1
     assert "needs the `cryptography` package" in capsys.readouterr().err
 

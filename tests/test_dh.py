@@ -248,6 +248,8 @@ def test_tampered_public_key_gives_different_secret():
     a, b = DHPrivateKey(FFDHE2048, 1000003), DHPrivateKey(FFDHE2048, 777777)
     encoded = bytearray(b.public_key().public_bytes())
     z = a.exchange(b.public_key())
+    assert a.exchange(DHPublicKey.from_public_bytes(FFDHE2048, bytes(encoded))) == z  # control
+    exchanged = 0
     for i in (0, 100, 255):
         tampered = bytearray(encoded)
         tampered[i] ^= 0x01
@@ -256,6 +258,10 @@ def test_tampered_public_key_gives_different_secret():
         except InvalidKey:
             continue
         assert a.exchange(other) != z
+        exchanged += 1
+    # With the range check only, a flipped low-order byte stays in [2, p - 2]: the exchange
+    # path ran at least there (byte 255 is the last, least significant byte of y).
+    assert exchanged >= 1
 
 
 # --- the order-q subgroup (CVE-2016-0701) ---

@@ -1,68 +1,34 @@
 """The named DH groups (refkx.dh_groups): nothing up our sleeve, primality, structure.
 
-Every RFC 3526 prime is recomputed from the binary digits of pi and every RFC 7919
-prime from those of e, with the formulas the RFCs give; pi and e are computed here
-with integer arithmetic only (Machin's formula; the series for e). Then p and
-q = (p - 1) / 2 are checked to be probable primes and g to generate the order-q
-subgroup. Exponentiations by a 6144- or 8192-bit number take about a second each in
-CPython, so the primality checks of the two largest sizes run only with --slow.
+refkx.dh_groups derives every RFC 3526 prime from the binary digits of pi and every
+RFC 7919 prime from those of e (integer arithmetic: Machin's formula, the series for e).
+Here the digits are checked against known values, every derived prime against the
+published hexadecimal tables (vectors/dh/), and p and q = (p - 1) / 2 are checked to be
+probable primes with g generating the order-q subgroup. Exponentiations by a 6144- or
+8192-bit number take about a second each in CPython, so the primality checks of the two
+largest sizes run only with --slow.
 """
 
 import pytest
 
 from refkx import dh_groups
 from refkx.dh_groups import GROUPS, DHGroup
-
-# RFC 3526 §2-§7: p = 2^n - 2^(n-64) - 1 + 2^64 * ( [2^(n-130) pi] + k )
-RFC3526_K = {1536: 741804, 2048: 124476, 3072: 1690314, 4096: 240904,
-             6144: 929484, 8192: 4743158}
-# RFC 7919 Appendix A.1-A.5: p = 2^b - 2^(b-64) + ( [2^(b-130) e] + X ) * 2^64 - 1
-RFC7919_X = {2048: 560316, 3072: 2625351, 4096: 5736041, 6144: 15705020,
-             8192: 10965728}
-
-GUARD_BITS = 64  # extra precision so that truncation errors cannot reach the floor
+from refkx.kat import vector_path
+from refkx.kat.parsers import parse_key_value_blocks, parse_records_by_key
 
 
-# --- pi and e as fixed-point integers ---
-
-def _arctan_inverse(x: int, one: int) -> int:
-    """arctan(1/x) * one, by the alternating series sum (-1)^k / ((2k+1) x^(2k+1))."""
-    total = 0
-    power = one // x          # one / x^(2k+1)
-    x_squared = x * x
-    k = 0
-    while power:
-        term = power // (2 * k + 1)
-        total += -term if k % 2 else term
-        power //= x_squared
-        k += 1
-    return total
+def _published_primes() -> dict[str, int]:
+    """name -> p from the RFC 3526 and RFC 7919 tables as published (vectors/dh/)."""
+    out = {}
+    for rec in parse_records_by_key(vector_path("dh", "rfc3526.txt"), "COUNT"):
+        p = int(rec["P"], 16)
+        out[f"modp{p.bit_length()}"] = p
+    for rec in parse_key_value_blocks(vector_path("dh", "rfc7919-appendix-a.txt")):
+        out[f"ffdhe{rec['b']}"] = int("".join(rec["P"].split()), 16)
+    return out
 
 
-def floor_pi_times_2_to(bits: int) -> int:
-    """[2^bits * pi], from Machin's formula pi = 16 arctan(1/5) - 4 arctan(1/239)."""
-    one = 1 << (bits + GUARD_BITS)
-    pi = 16 * _arctan_inverse(5, one) - 4 * _arctan_inverse(239, one)
-    return pi >> GUARD_BITS
-
-
-def floor_e_times_2_to(bits: int) -> int:
-    """[2^bits * e], from e = sum 1/k!."""
-    one = 1 << (bits + GUARD_BITS)
-    total, term, k = 0, one, 0
-    while term:
-        total += term
-        k += 1
-        term //= k
-    return total >> GUARD_BITS
-
-
-def rfc3526_prime(n: int) -> int:
-    return 2**n - 2**(n - 64) - 1 + 2**64 * (floor_pi_times_2_to(n - 130) + RFC3526_K[n])
-
-
-def rfc7919_prime(b: int) -> int:
-    return 2**b - 2**(b - 64) + (floor_e_times_2_to(b - 130) + RFC7919_X[b]) * 2**64 - 1
+PUBLISHED = _published_primes()
 
 
 # --- a small Miller-Rabin (independent of refkx.primes) ---
@@ -89,28 +55,43 @@ def is_probable_prime(w: int, bases=(2, 3)) -> bool:
     return True
 
 
-def test_constants_are_what_they_seem():
-    assert floor_pi_times_2_to(8) == 804          # 3.14159... * 256
-    assert floor_e_times_2_to(8) == 695           # 2.71828... * 256
+def test_digits_of_pi_and_e():
+    assert dh_groups.floor_pi_times_2_to(0) == 3 and dh_groups.floor_e_times_2_to(0) == 2
+    assert dh_groups.floor_pi_times_2_to(8) == 804          # 3.14159... * 256
+    assert dh_groups.floor_e_times_2_to(8) == 695           # 2.71828... * 256
     # The first 64 bits after the leading ones of every MODP prime are those of pi:
-    # 0xC90FDAA22168C234 = [2^62 pi].
-    assert floor_pi_times_2_to(62) == 0xC90FDAA22168C234
-    assert floor_e_times_2_to(62) == 0xADF85458A2BB4A9A
+    # 0xC90FDAA22168C234 = [2^62 pi]; of every FFDHE prime, those of e.
+    assert dh_groups.floor_pi_times_2_to(62) == 0xC90FDAA22168C234
+    assert dh_groups.floor_e_times_2_to(62) == 0xADF85458A2BB4A9A
+    for bad in (-1, 8063):
+        with pytest.raises(ValueError):
+            dh_groups.floor_pi_times_2_to(bad)
+        with pytest.raises(ValueError):
+            dh_groups.floor_e_times_2_to(bad)
+
+
+def test_the_miller_rabin_of_this_file():
     assert is_probable_prime(2**127 - 1) and not is_probable_prime(2**128 + 1)
     # 2047 = 23 * 89 is a strong pseudoprime to base 2 but not to base 3.
     assert is_probable_prime(2047, bases=(2,)) and not is_probable_prime(2047, bases=(2, 3))
 
 
-# --- nothing up our sleeve ---
+# --- nothing up our sleeve: the derived primes are the published ones ---
 
-@pytest.mark.parametrize("bits", sorted(RFC3526_K))
+def test_every_published_prime_is_compared():
+    assert sorted(PUBLISHED) == sorted(name for name, g in GROUPS.items() if g.is_safe_prime)
+
+
+@pytest.mark.parametrize("bits", sorted(dh_groups.RFC3526_K))
 def test_rfc3526_prime_from_pi(bits):
-    assert GROUPS[f"modp{bits}"].p == rfc3526_prime(bits)
+    assert dh_groups.rfc3526_prime(bits) == PUBLISHED[f"modp{bits}"]
+    assert GROUPS[f"modp{bits}"].p == PUBLISHED[f"modp{bits}"]
 
 
-@pytest.mark.parametrize("bits", sorted(RFC7919_X))
+@pytest.mark.parametrize("bits", sorted(dh_groups.RFC7919_X))
 def test_rfc7919_prime_from_e(bits):
-    assert GROUPS[f"ffdhe{bits}"].p == rfc7919_prime(bits)
+    assert dh_groups.rfc7919_prime(bits) == PUBLISHED[f"ffdhe{bits}"]
+    assert GROUPS[f"ffdhe{bits}"].p == PUBLISHED[f"ffdhe{bits}"]
 
 
 def test_safe_primes_have_64_one_bits_at_both_ends():

@@ -486,3 +486,21 @@ def test_dh_fast_subgroup_check_equals_pow(group, y, square):
     if square:
         y = y * y % group.p or 4                   # a square: in the order-q subgroup
     assert dh_fast.in_safe_prime_subgroup(y, group.p) == (pow(y, group.q, group.p) == 1)
+
+
+def test_ghash_nibble_tables_equal_byte_tables_and_readable():
+    """Idea 4 of refkx.fast.gcm: a key hashes with 4-bit tables first, then 8-bit ones;
+    both give the readable GHASH (SP 800-38D §6.4) at every length around the switch."""
+    import secrets
+
+    from refkx import gcm
+    from refkx.fast.gcm import BYTE_TABLES_AFTER, ghash_nibbles, nibble_tables
+    h = secrets.token_bytes(16)
+    H = int.from_bytes(h, "big")
+    X = secrets.token_bytes(16 * 40)
+    assert ghash_nibbles(nibble_tables(H), X) == ghash_scalar(GHashKey(H).tables, X)
+    key = GHashKey(H)
+    for blocks in (1, 3, BYTE_TABLES_AFTER - 4, 8, 20):       # crosses the switch
+        data = secrets.token_bytes(16 * blocks)
+        assert key.digest(data).to_bytes(16, "big") == gcm.ghash(h, data)
+    assert key._tables is not None

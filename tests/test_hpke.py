@@ -219,14 +219,36 @@ def test_tampered_enc_fails_open(bit):
     # Every bit of enc matters, even X25519's masked bit 255: enc is part of kem_context.
     sk_r, pk_r = key_pair()
     enc, s = hpke.setup_base_sender(pk_r, INFO, BASE)
+    ct = s.seal(b"x")
+    assert hpke.setup_base_receiver(enc, sk_r, INFO, BASE).open(ct) == b"x"   # the control
     bad = bytearray(enc)
     bad[bit // 8] ^= 1 << (bit % 8)
     try:
         r = hpke.setup_base_receiver(bytes(bad), sk_r, INFO, BASE)
     except InvalidKey:                  # the flip landed on a low-order point
+        assert _is_low_order_x25519(bytes(bad)), "InvalidKey for a u that is not low-order"
         return
     with pytest.raises(InvalidTag):
-        r.open(s.seal(b"x"))
+        r.open(ct)
+
+
+def _is_low_order_x25519(u: bytes) -> bool:
+    """True if X25519(k, u) is all zero for a (clamped) k: u is of small order."""
+    from refkx.x25519 import x25519
+    return x25519(bytes(range(1, 33)), u) == bytes(32)
+
+
+def test_tampered_enc_reaches_open():
+    # Deterministic companion of the property above: flipping the lowest bit of a fresh
+    # enc gives a valid X25519 public value, so setup succeeds and Open itself refuses.
+    sk_r, pk_r = key_pair()
+    enc, s = hpke.setup_base_sender(pk_r, INFO, BASE)
+    ct = s.seal(b"x")
+    bad = bytes([enc[0] ^ 1]) + enc[1:]
+    assert not _is_low_order_x25519(bad)
+    r = hpke.setup_base_receiver(bad, sk_r, INFO, BASE)
+    with pytest.raises(InvalidTag):
+        r.open(ct)
 
 
 # --- the sequence-number limit (§5.2) ---

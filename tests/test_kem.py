@@ -101,6 +101,19 @@ def test_injected_rng_is_deterministic(name):
 
 # --- tamper tests ---
 
+def _valid_tampering(name, enc):
+    """enc changed into another value the recipient accepts: y * g mod p (still in the
+    order-q subgroup, g being in it) for FFDH; for X25519/X448 u + 2 (the KEM accepts every
+    u whose shared secret is not all zero)."""
+    k = KEMS[name]
+    if hasattr(k, "group"):
+        group = k.group
+        y = int.from_bytes(enc, "big") * group.g % group.p
+        return y.to_bytes(len(enc), "big")
+    u = int.from_bytes(enc, "little") + 2
+    return u.to_bytes(len(enc), "little")
+
+
 @pytest.mark.parametrize("name", ["x25519", "x448", "ffdhe2048", "modp1536"])
 def test_tampered_enc_dh(name):
     # A changed enc is just another public value: it yields another secret or, if
@@ -108,20 +121,31 @@ def test_tampered_enc_dh(name):
     k = KEMS[name]
     private_key, public_bytes = keypair(name)
     shared_secret, enc = k.encapsulate(public_bytes)
+    assert k.decapsulate(enc, private_key) == shared_secret        # the untampered control
+    attempts = []
     for position in (0, len(enc) // 2, len(enc) - 1):
         bad = bytearray(enc)
         bad[position] ^= 0x04
+        attempts.append(bytes(bad))
+    attempts.append(_valid_tampering(name, enc))
+    secrets_returned = 0
+    for bad in attempts:
         try:
-            assert k.decapsulate(bytes(bad), private_key) != shared_secret
+            other = k.decapsulate(bad, private_key)
         except InvalidKey:
-            pass
+            continue
+        assert other != shared_secret
+        secrets_returned += 1
+    # The valid tampering at least must reach a returned (different) secret.
+    assert secrets_returned >= 1
 
 
 @pytest.mark.parametrize("name", ["rsa2048-oaep"])
 def test_tampered_enc_rsa(name):
     k = KEMS[name]
     private_key, public_bytes = keypair(name)
-    _, enc = k.encapsulate(public_bytes)
+    shared_secret, enc = k.encapsulate(public_bytes)
+    assert k.decapsulate(enc, private_key) == shared_secret        # the untampered control
     for position in (0, 1, len(enc) // 2, len(enc) - 1):
         bad = bytearray(enc)
         bad[position] ^= 0x01
@@ -302,8 +326,8 @@ def test_rsa_keygen_restarts_after_fips_failure(monkeypatch):
     key = keypair("rsa2048-oaep")[0]
     calls = []
 
-    def flaky(bits, **kwargs):
-        calls.append(bits)
+    def flaky(*, key_size, **kwargs):
+        calls.append(key_size)
         if len(calls) == 1:
             raise RuntimeError("prime generation failed after the FIPS 186-5 A.1.3 limit of tries")
         return key
@@ -313,9 +337,18 @@ def test_rsa_keygen_restarts_after_fips_failure(monkeypatch):
     assert private_key is key and calls == [2048, 2048]
     assert public_bytes == key.public_key().public_bytes()
 
-    def always_fails(bits, **kwargs):
+    def always_fails(**kwargs):
         raise RuntimeError("prime generation failed")
 
     monkeypatch.setattr(rsa, "generate_private_key", always_fails)
     with pytest.raises(RuntimeError):
         KEMS["rsa2048-oaep"].generate_keypair()
+
+
+def test_rsa_kem_public_bytes_are_der_spki():
+    """The RSA KEM sends the recipient's key as a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7)."""
+    from refkx import serialization
+    private_key, public_bytes = keypair("rsa2048-oaep")
+    assert serialization.load_der_public_key(public_bytes) == private_key.public_key()
+    assert public_bytes == private_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)

@@ -57,27 +57,48 @@ def test_generated_key_properties(bits):
 
 def test_generate_key_policy():
     with pytest.raises(ValueError, match="_allow_weak"):
-        generate_private_key(1024)
+        generate_private_key(key_size=1024)
     with pytest.raises(ValueError):
-        generate_private_key(1022, _allow_weak=True)
+        generate_private_key(key_size=1022, _allow_weak=True)
     with pytest.raises(ValueError):
-        generate_private_key(512, _allow_weak=True)
+        generate_private_key(key_size=512, _allow_weak=True)
     with pytest.raises(ValueError, match="even"):
-        generate_private_key(2049)
+        generate_private_key(key_size=2049)
     with pytest.raises(ValueError):
-        generate_private_key(32768)
+        generate_private_key(key_size=32768)
     for e in (3, 17, 65535, 2**256 + 1):
         with pytest.raises(ValueError):
-            generate_private_key(2048, e)
+            generate_private_key(e, 2048)
     with pytest.raises(ValueError, match="odd"):
-        generate_private_key(2048, 65538)
+        generate_private_key(65539 - 1, 2048)
     with pytest.raises(ValueError):
-        generate_private_key(1024, 1, _allow_weak=True)
+        generate_private_key(1, 1024, _allow_weak=True)
     assert MIN_KEY_BITS == 2048
 
 
+def test_generate_key_pyca_order_and_keywords():
+    """pyca/cryptography's generate_private_key(public_exponent, key_size), positional and
+    by keyword; the reversed order of an older refkx says what the order is."""
+    for call in (lambda: generate_private_key(65537, 2048),
+                 lambda: generate_private_key(public_exponent=65537, key_size=2048)):
+        with pytest.MonkeyPatch.context() as patch:
+            seen = []
+            patch.setattr("refkx.rsa.generate_probable_prime_pair",
+                          lambda bits, e, rng: seen.append((bits, e)) or _prime_pair_2048())
+            key = call()
+        assert seen == [(2048, 65537)] and key.key_size == 2048 and key.e == 65537
+    for reversed_call in (lambda: generate_private_key(2048), lambda: generate_private_key(2048, 65537)):
+        with pytest.raises(ValueError, match=r"looks like a key size.*public_exponent, key_size"):
+            reversed_call()
+
+
+def _prime_pair_2048():
+    key = cached_key(2048)
+    return key.p, key.q
+
+
 def test_generate_key_small_e_when_asked():
-    key = generate_private_key(1024, 3, _allow_weak=True)
+    key = generate_private_key(3, 1024, _allow_weak=True)
     assert key.e == 3 and key.key_size == 1024
     assert (key.p - 1) % 3 and (key.q - 1) % 3
 
@@ -85,12 +106,12 @@ def test_generate_key_small_e_when_asked():
 @pytest.mark.parametrize("bits, e", [(2048.0, 65537), ("2048", 65537), (True, 65537), (2048, "65537")])
 def test_generate_key_rejects_non_int(bits, e):
     with pytest.raises(TypeError):
-        generate_private_key(bits, e)
+        generate_private_key(public_exponent=e, key_size=bits)
 
 
 def test_generate_key_rejects_non_bool_allow_weak():
     with pytest.raises(TypeError):
-        generate_private_key(1024, _allow_weak=1)
+        generate_private_key(key_size=1024, _allow_weak=1)
 
 
 # --- key validation ---
@@ -284,6 +305,12 @@ def test_rsadp_inverts_rsaep(m):
 
 
 # --- countermeasures: blinding and the fault check (under each implementation) ---
+
+def test_fault_detected_is_a_refkx_error():
+    from refkx.errors import RefkxError
+    assert issubclass(rsa_primitives.FaultDetected, RefkxError)
+    assert issubclass(rsa_primitives.FaultDetected, RuntimeError)
+
 
 def test_fault_check_releases_nothing(monkeypatch, implementation):
     key = cached_key(1024)

@@ -130,3 +130,53 @@ def test_bad_input():
         key.private_bytes(E.Raw, PF.PKCS8)
     with pytest.raises(TypeError):
         key.private_bytes("PEM", PF.PKCS8)
+
+
+# --- ML-KEM (draft-ietf-lamps-kyber-certificates-10 §4, §6) ---
+
+MLKEM_SEED = bytes(range(64))
+
+
+@pytest.mark.parametrize("name", ["MLKEM512", "MLKEM768", "MLKEM1024"])
+def test_mlkem_round_trip_and_interop(name):
+    from refkx import mlkem
+    key = getattr(mlkem, f"{name}PrivateKey").from_seed_bytes(MLKEM_SEED)
+    pem = key.private_bytes(E.PEM, PF.PKCS8)
+    assert ser.load_pem_private_key(pem).private_bytes_raw() == MLKEM_SEED
+    spki = key.public_key().public_bytes(E.DER, PubF.SubjectPublicKeyInfo)
+    assert ser.load_der_public_key(spki) == key.public_key()
+    assert key.private_bytes(E.Raw, PF.Raw) == MLKEM_SEED
+    cser = pytest.importorskip("cryptography.hazmat.primitives.serialization")
+    try:
+        theirs = cser.load_pem_private_key(pem, None)
+    except Exception as exc:            # an OpenSSL without ML-KEM
+        pytest.skip(f"cryptography cannot load ML-KEM: {exc}")
+    assert theirs.public_key().public_bytes(cser.Encoding.DER,
+                                            cser.PublicFormat.SubjectPublicKeyInfo) == spki
+    assert theirs.private_bytes(cser.Encoding.PEM, cser.PrivateFormat.PKCS8,
+                                cser.NoEncryption()) == pem
+
+
+def test_mlkem_private_key_forms():
+    from refkx import asn1, mlkem
+    key = mlkem.MLKEM768PrivateKey.from_seed_bytes(MLKEM_SEED)
+    algorithm = asn1.encode_sequence(asn1.encode_oid("2.16.840.1.101.3.4.4.2"))
+
+    def pkcs8(inner):
+        return asn1.encode_sequence(asn1.encode_integer(0), algorithm,
+                                    asn1.encode_octet_string(inner))
+    both = asn1.encode_sequence(asn1.encode_octet_string(MLKEM_SEED),
+                                asn1.encode_octet_string(key.expanded_bytes()))
+    assert ser.load_der_private_key(pkcs8(both)).private_bytes_raw() == MLKEM_SEED
+    wrong = bytearray(key.expanded_bytes())
+    wrong[0] ^= 1
+    with pytest.raises(InvalidKey, match="expandedKey"):
+        ser.load_der_private_key(pkcs8(asn1.encode_sequence(
+            asn1.encode_octet_string(MLKEM_SEED), asn1.encode_octet_string(bytes(wrong)))))
+    with pytest.raises(UnsupportedAlgorithm, match="expandedKey-only"):
+        ser.load_der_private_key(pkcs8(asn1.encode_octet_string(key.expanded_bytes())))
+    with pytest.raises(InvalidKey, match="64 bytes"):
+        ser.load_der_private_key(pkcs8(asn1.encode_implicit(0, MLKEM_SEED[:63])))
+    with pytest.raises(InvalidKey):
+        ser.load_der_public_key(asn1.encode_sequence(
+            algorithm, asn1.encode_bit_string(key.public_key().public_bytes_raw()[:-1])))

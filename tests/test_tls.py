@@ -129,7 +129,8 @@ def test_rfc8448_client_hello_reproduced_key_share():
 
 
 # -- refkx <-> refkx -------------------------------------------------------------------------
-@pytest.mark.parametrize("group", ["x25519", "x448", "ffdhe2048", "modp2048"])
+@pytest.mark.parametrize("group", ["x25519", "x448", "ffdhe2048", "modp2048", "mlkem768",
+                                   "x25519mlkem768"])
 def test_handshake_and_echo_per_group(group):
     client, server = connected_pair(client_options={"groups": [group]},
                                     server_options={"groups": [group]})
@@ -484,8 +485,29 @@ def test_bad_rng_is_type_error_before_any_state():
     identity = tls_certs.leaf()
     with pytest.raises(TypeError, match="rng"):
         Client("localhost", pins=[identity.pin], rng=lambda n: bytearray(n))
+    client = Client("localhost", pins=[identity.pin], session_id=b"",
+                    rng=lambda n: bytearray(n))
     with pytest.raises(TypeError, match="rng"):
-        Server([identity.cert_der], identity.key, rng=lambda n: "x" * n)
+        client.start()
+    assert client.state == State.START and client.data_to_send() == b""
+    server = Server([identity.cert_der], identity.key, rng=lambda n: "x" * n)
+    good, _ = make_pair()
+    good.start()
+    with pytest.raises(TypeError, match="rng"):
+        server.receive(good.data_to_send())
+
+
+def test_injected_rng_stream_is_used_exactly():
+    """Nothing is drawn to check the rng: a seeded stream's first 32 bytes are the session
+    id, the next 32 the random (the injection point the lessons rely on)."""
+    import random
+    identity = tls_certs.leaf()
+    stream = random.Random(7)
+    client = Client("localhost", pins=[identity.pin], groups=["x25519"],
+                    rng=stream.randbytes)
+    client.start()
+    expected = random.Random(7).randbytes(64)
+    assert client._session_id == expected[:32] and client.client_random == expected[32:]
 
 
 @pytest.mark.parametrize("options, error", [
@@ -614,3 +636,47 @@ def test_refkx_only_rsa_key_transport_between_refkx_peers():
     assert client.group == server.group == "rsa2048-oaep"
     client.send(b"no forward secrecy")
     assert server.receive(client.data_to_send()) == [ApplicationData(b"no forward secrecy")]
+
+
+@pytest.mark.parametrize("scheme", [signatures.RSA_PSS_RSAE_SHA384,
+                                    signatures.RSA_PSS_RSAE_SHA512])
+def test_certificate_verify_with_each_pss_scheme(scheme):
+    """The server signs with the first rsa_pss_rsae_* scheme the client offers (§4.2.3)."""
+    client, server = make_pair()
+    original = client._client_hello
+
+    def only(*args, **kwargs):
+        hello = original(*args, **kwargs)
+        at = [t for t, _ in hello.extensions].index(ext.SIGNATURE_ALGORITHMS)
+        hello.extensions[at] = (ext.SIGNATURE_ALGORITHMS, ext.encode_code_list([scheme]))
+        return hello
+    client._client_hello = only
+    run(client, server)
+    assert client.state == State.CONNECTED
+    assert server.signature_scheme == signatures.SCHEME_NAMES[scheme] == client.signature_scheme
+
+
+def test_sslkeylogfile_environment_is_honoured(tmp_path, monkeypatch):
+    path = tmp_path / "env.keys"
+    monkeypatch.setenv("SSLKEYLOGFILE", str(path))
+    client, server = connected_pair()
+    lines = path.read_text().splitlines()
+    # both endpoints of this in-process connection write the same five lines
+    assert len(lines) == 10 and len(set(lines)) == 5
+    assert all(line.split()[1] == client.client_random.hex() for line in lines)
+
+
+def test_no_signature_scheme_in_common_is_handshake_failure():
+    client, server = make_pair()
+    original = client._client_hello
+
+    def ecdsa_only(*args, **kwargs):
+        hello = original(*args, **kwargs)
+        at = [t for t, _ in hello.extensions].index(ext.SIGNATURE_ALGORITHMS)
+        hello.extensions[at] = (ext.SIGNATURE_ALGORITHMS, ext.encode_code_list([0x0403]))
+        return hello
+    client._client_hello = ecdsa_only
+    client.start()
+    with pytest.raises(HandshakeError) as caught:
+        server.receive(client.data_to_send())
+    assert caught.value.alert == "handshake_failure"

@@ -5,10 +5,12 @@ FIPS 197 Appendix B (vectors/aes/), McGrew-Viega Appendix B (vectors/gcm/), RFC 
 RFC 8448 §3 (vectors/tls13/).
 """
 
+import importlib.util
 import re
 
 import pytest
 
+from refkx.kat.tls13 import trace as rfc8448_trace
 from refkx.tools import trace
 from refkx.kat import vector_path
 
@@ -245,7 +247,7 @@ def _session_values(lines):
 
 
 def test_session_trace_matches_rfc8448_in_order():
-    published = trace.rfc8448_values()
+    published = rfc8448_trace()
     lines = trace.session_lines()
     values, order = _session_values(lines)
     assert order == list(RFC8448_NAMES)
@@ -254,7 +256,7 @@ def test_session_trace_matches_rfc8448_in_order():
 
 
 def test_session_trace_traffic_keys_match_rfc8448():
-    published = trace.rfc8448_values()
+    published = rfc8448_trace()
     text = "\n".join(trace.session_lines())
     for name in ("server_handshake_write_key", "server_handshake_write_iv",
                  "client_handshake_write_key", "client_handshake_write_iv",
@@ -266,11 +268,23 @@ def test_session_trace_traffic_keys_match_rfc8448():
         assert line.split()[-1] == published[name].hex(), name
 
 
+def test_session_trace_decodes_rfc8448_messages_field_by_field():
+    text = "\n".join(trace.session_lines())
+    for expected in ("ClientHello (client -> server, 196 bytes)", "legacy_session_id",
+                     "key_share data", "x25519: 32-byte key_exchange",
+                     "SignatureScheme algorithm", "rsa_pss_rsae_sha256", "verify_data",
+                     "encrypted_record"):
+        assert expected in text, expected
+
+
+@pytest.mark.skipif(importlib.util.find_spec("refkx.x509") is None,
+                    reason="a fresh handshake needs refkx.x509 for the certificate")
 def test_session_fresh_trace_names_every_secret():
     text = "\n".join(trace.session_lines(fresh=True))
     for name in ("early_secret", "handshake_secret", "master_secret",
                  "client_application_traffic_secret_0", "exporter_master_secret"):
         assert f"\n{name}\n" in text
+    assert "HelloRetryRequest" not in text and "CertificateVerify (server -> client" in text
 
 
 # --- helpers and the argument layer ---

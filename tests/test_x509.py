@@ -60,6 +60,20 @@ def test_verify_chain_and_path():
     assert x509.verify_chain(root, [], [root], now=NOW) == [root]
 
 
+def test_ip_address_san():
+    import ipaddress
+    root, _ = _pki()
+    leaf = x509.issue_certificate(cached_key(1024), cached_key(2048), "CN=loopback",
+                                  issuer_certificate=root, dns_names=["localhost", "127.0.0.1", "::1"],
+                                  not_before=START, not_after=END)
+    assert leaf.dns_names == ("localhost",)
+    assert leaf.ip_addresses == (ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1"))
+    for host in ("127.0.0.1", "::1", "localhost"):
+        x509.verify_chain(leaf, [], [root], hostname=host, now=NOW)
+    with pytest.raises(CertificateError, match="hostname"):
+        x509.verify_chain(leaf, [], [root], hostname="127.0.0.2", now=NOW)
+
+
 @pytest.mark.parametrize("hostname, ok", [
     ("localhost", True), ("LOCALHOST", True), ("localhost.", True), ("a.example.com", True),
     ("A.Example.COM", True), ("example.com", False), ("a.b.example.com", False),
@@ -227,3 +241,36 @@ def test_openssl_verify(tmp_path):
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stdout + result.stderr
     assert ": OK" in result.stdout
+
+
+def test_cryptography_written_chain_verifies_in_refkx():
+    """The reverse interop: a CA and leaf built by cryptography's CertificateBuilder."""
+    cx509 = pytest.importorskip("cryptography.x509")
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa as crsa
+    from cryptography.x509.oid import NameOID
+    key = cached_key(2048)
+    numbers = crsa.RSAPrivateNumbers(key.p, key.q, key.d, key.dP, key.dQ, key.qInv,
+                                     crsa.RSAPublicNumbers(key.e, key.n))
+    their_key = numbers.private_key()
+    ca_name = cx509.Name([cx509.NameAttribute(NameOID.COMMON_NAME, "pyca CA"),
+                          cx509.NameAttribute(NameOID.ORGANIZATION_NAME, "Example, Inc.")])
+    ca = (cx509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+          .public_key(their_key.public_key()).serial_number(7)
+          .not_valid_before(START).not_valid_after(END)
+          .add_extension(cx509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(their_key, hashes.SHA384()))
+    leaf = (cx509.CertificateBuilder()
+            .subject_name(cx509.Name([cx509.NameAttribute(NameOID.COMMON_NAME, "pyca leaf")]))
+            .issuer_name(ca_name).public_key(their_key.public_key()).serial_number(8)
+            .not_valid_before(START).not_valid_after(END)
+            .add_extension(cx509.SubjectAlternativeName([cx509.DNSName("pyca.test")]),
+                           critical=False)
+            .sign(their_key, hashes.SHA256()))
+    from cryptography.hazmat.primitives.serialization import Encoding
+    our_ca = x509.load_pem_x509_certificate(ca.public_bytes(Encoding.PEM))
+    our_leaf = x509.load_der_x509_certificate(leaf.public_bytes(Encoding.DER))
+    assert our_ca.subject == ca.subject.rfc4514_string() == "O=Example\\, Inc.,CN=pyca CA"
+    assert our_ca.signature_algorithm == "sha384WithRSAEncryption"
+    assert x509.verify_chain(our_leaf, [], [our_ca], hostname="pyca.test", now=NOW) == \
+        [our_leaf, our_ca]

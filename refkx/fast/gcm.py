@@ -201,22 +201,22 @@ class GHashKey:
     """GHASH_H with tables derived from the hash subkey H (an int), each built on first need:
     4-bit tables first, 8-bit tables after BYTE_TABLES_AFTER bytes, chain tables for long inputs."""
 
-    __slots__ = ("H", "_top", "_nibbles", "_bytes", "_hashed", "_chain")
+    __slots__ = ("H", "_top", "_nibbles", "_tables", "_hashed", "_chain")
 
     def __init__(self, H: int) -> None:
         self.H = H
         self._top = None
         self._nibbles = None
-        self._bytes = None
+        self._tables = None
         self._hashed = 0                       # bytes hashed so far with the 4-bit tables
         self._chain = {}                       # k -> tables of H^k with bytes entries
 
     @property
     def tables(self) -> list[list[int]]:
         """The 8-bit tables mul_tables(H) (built now if not yet)."""
-        if self._bytes is None:
-            self._bytes = mul_tables(self.H)
-        return self._bytes
+        if self._tables is None:
+            self._tables = mul_tables(self.H)
+        return self._tables
 
     def _chain_tables(self, k: int) -> list[list[bytes]]:
         tab = self._chain.get(k)
@@ -232,7 +232,7 @@ class GHashKey:
     def digest(self, X: bytes) -> int:
         """GHASH_H(X) as an int; len(X) must be a multiple of 16."""
         m = len(X) // BLOCK_SIZE
-        if self._bytes is None and self._hashed + len(X) < BYTE_TABLES_AFTER:
+        if self._tables is None and self._hashed + len(X) < BYTE_TABLES_AFTER:
             self._hashed += len(X)
             if self._nibbles is None and self._hashed < SHOUP_MAX_BYTES:
                 if self._top is None:

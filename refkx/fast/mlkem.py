@@ -13,9 +13,11 @@ every published vector runs through both. What differs from the readable module
   is lazy: the forward transform reduces only the products zeta * b (sums stay
   below 8q), the inverse only the differences it multiplies (sums stay below
   128q), and one % q per coefficient at the end makes them canonical.
-* Polynomials in the NTT domain are kept as (even, odd) coefficient pairs of
-  128-element lists, the shape BaseCaseMultiply consumes, so MultiplyNTTs is four
-  list products and inner products sum before reducing once.
+* Polynomials in the NTT domain are kept as (even, odd) halves of 128 elements,
+  the shape BaseCaseMultiply consumes. An inner product of k terms (sum of
+  MultiplyNTTs, §2.4.7) is one generated function per k: two list
+  comprehensions over the 128 indices, summing the k products before a single
+  reduction and multiplying gamma once into the sum of the k odd products.
 * SampleNTT parses one SHAKE128 output of five blocks (840 bytes, about 560
   candidates for 256 coefficients; it asks for more in the rare case it must);
   SamplePolyCBD reads coefficients from tables indexed by whole bytes (eta = 2)
@@ -25,7 +27,9 @@ every published vector runs through both. What differs from the readable module
   (int.from_bytes / to_bytes), and d = 12 with strided byte slices.
 
 Same inputs, same outputs, same exceptions (the §7.2 and §7.3 checks raise
-InvalidKey with the readable module's messages). CPython integers are not
+InvalidKey with the readable module's messages). Memory at secret-dependent
+addresses: the CBD tables are indexed by secret PRF bytes, the Compress and
+Decompress tables by secret coefficients. CPython integers are not
 constant-time: this code teaches and cross-checks; it does not protect
 production secrets.
 """

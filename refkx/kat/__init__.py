@@ -19,7 +19,7 @@ VECTORS_DIR = Path(__file__).resolve().parents[2] / "vectors"
 
 # One module per area, in the order of the layers (docs/architecture.md).
 AREAS = ("hmac", "aes", "gcm", "rfc7748", "mlkem", "dh", "rsa", "rsa_sig", "keyfiles", "x509",
-         "hpke", "tls13")
+         "hpke", "tls13", "wycheproof")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Key files through refkx.serialization: pyca/cryptography's sample keys and Wycheproof
 X25519/X448 key-agreement tests given as PKCS #8 / SPKI (DER and PEM).
 
-* cryptography-vectors `asymmetric/{PKCS8, X25519, X448, Traditional_OpenSSL_Serialization,
+* cryptography-vectors `asymmetric/{PKCS8, X25519, X448, MLKEM, Traditional_OpenSSL_Serialization,
   DER_Serialization, PEM_Serialization}`: every file has a declared outcome in
   `EXPECTED` below: "private" / "public" (loads, and writing it back in the
   same format gives the same DER; RSASSA-PSS keys are only loaded, since refkx
@@ -78,6 +78,7 @@ EXPECTED = {
     "X448": {"x448-pkcs8-enc.der": _ENCRYPTED, "x448-pkcs8-enc.pem": _ENCRYPTED,
              "x448-pkcs8.der": "private", "x448-pkcs8.pem": "private",
              "x448-pub.der": "public", "x448-pub.pem": "public"},
+    "MLKEM": {"mlkem768.der": "private", "mlkem768.pem": "private"},   # the seed form
     "Traditional_OpenSSL_Serialization": {
         "dsa-wrong-version.pem": "unsupported-private", "dsa.1024.pem": "unsupported-private",
         "dsa.2048.pem": "unsupported-private", "dsa.3072.pem": "unsupported-private",

@@ -41,11 +41,13 @@ HELLOS = ("client_hello", "server_hello")
 SERVER_FLIGHT = ("encrypted_extensions", "certificate", "certificate_verify")
 
 
-def _schedule() -> ks.KeySchedule:
-    """The whole schedule, driven by the trace's shared secret and hashed messages."""
+def _schedule(shared_secret: bytes | None = None) -> ks.KeySchedule:
+    """The whole schedule, driven by the trace's hashed messages and its shared secret (or the
+    one given)."""
     t = trace()
     schedule = ks.KeySchedule(HASH)
-    schedule.handshake(t["shared_secret"], _hash(*HELLOS))
+    schedule.handshake(t["shared_secret"] if shared_secret is None else shared_secret,
+                       _hash(*HELLOS))
     schedule.master(_hash(*HELLOS, *SERVER_FLIGHT, "server_finished"))
     schedule.resumption(_hash(*HELLOS, *SERVER_FLIGHT, "server_finished", "client_finished"))
     return schedule
@@ -75,6 +77,30 @@ def _x25519_shared_secret() -> bytes:
     from_client = client.exchange(X25519PublicKey.from_public_bytes(t["server_public_key"]))
     assert from_server == from_client
     return from_client
+
+
+# Traffic secrets whose write key and IV RFC 8448 §3 prints, in the order it prints them.
+TRAFFIC_SECRETS = (("server handshake", "server_handshake_traffic_secret"),
+                   ("client handshake", "client_handshake_traffic_secret"),
+                   ("server application", "server_application_traffic_secret_0"),
+                   ("client application", "client_application_traffic_secret_0"))
+
+
+def schedule_trace() -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]]:
+    """The RFC 8446 §7.1 key schedule on RFC 8448 §3's inputs, as `python -m refkx trace
+    session` prints it: (every value in the order the schedule derives it, the traffic keys and
+    IVs). The shared secret is computed with refkx.x25519 from the RFC's private keys."""
+    schedule = _schedule(_x25519_shared_secret())
+    values = list(schedule.values)
+    # resumption() does not record its transcript hash; show it before the secret
+    values.insert(len(values) - 1, ("transcript_hash_client_hello..client_finished",
+                                    _hash(*HELLOS, *SERVER_FLIGHT, "server_finished",
+                                          "client_finished")))
+    keys = []
+    for who, name in TRAFFIC_SECRETS:
+        key, iv = ks.traffic_key_and_iv(getattr(schedule, name), KEY_LENGTH, IV_LENGTH, HASH)
+        keys += [(f"{who} write key", key), (f"{who} write iv", iv)]
+    return values, keys
 
 
 def _keys(secret_name: str, part: int):

@@ -7,6 +7,9 @@
 
 In TLS 1.3 every error alert is fatal (§6.2) and close_notify / user_canceled are the
 only warnings a peer sends. `encode_alert` / `decode_alert` sit side by side.
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations

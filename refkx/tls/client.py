@@ -27,6 +27,9 @@ an empty Certificate, as §4.4.2 allows; the server then decides).
 Injection points for reproducing published handshakes and for lessons: `random`,
 `session_id`, `ephemeral_keys` ({group name: the raw private bytes drawn by the KEM's key
 generation, e.g. the 32-byte X25519 scalar}) and `rng` for everything else.
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations

@@ -36,8 +36,9 @@ from ..errors import HandshakeError
 from . import keyschedule as ks
 from .alerts import decode_alert, encode_alert
 from .keylog import keylog_line, keylog_writer
-from .messages import (HELLO_RETRY_REQUEST_RANDOM, KEY_UPDATE, MESSAGE_NAMES, NEW_SESSION_TICKET, UPDATE_NOT_REQUESTED,
-                       UPDATE_REQUESTED, HandshakeBuffer, KeyUpdate, NewSessionTicket)
+from .messages import (HELLO_RETRY_REQUEST_RANDOM, KEY_UPDATE, MESSAGE_NAMES, NEW_SESSION_TICKET,
+                       UPDATE_NOT_REQUESTED, UPDATE_REQUESTED, HandshakeBuffer, KeyUpdate,
+                       NewSessionTicket)
 from .record import (CIPHER_SUITES, CONTENT_ALERT, CONTENT_APPLICATION_DATA, CONTENT_HANDSHAKE,
                      HEADER_SIZE, MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_LIMIT, CipherSuite,
                      RecordError, RecordProtection, record_header)
@@ -74,15 +75,22 @@ def check_cipher_suites(suites) -> tuple[CipherSuite, ...]:
 
 
 def check_rng(rng) -> Rng:
-    """The rng, checked once so that a bad one fails here, before any state exists."""
+    """The rng, wrapped so that every draw is checked: an rng that returns anything but n
+    bytes is a TypeError at its first use (which, for a client, is its construction or
+    start(), before any state changes). Nothing is drawn here, so a seeded rng's stream is
+    exactly what the connection uses."""
     if rng is None:
         return secrets.token_bytes
     if not callable(rng):
         raise TypeError("rng must be a callable rng(n) -> bytes, or None")
-    sample = rng(1)
-    if not isinstance(sample, bytes) or len(sample) != 1:
-        raise TypeError(f"rng(n) must return n bytes (bytes, not {type(sample).__name__})")
-    return rng
+
+    def checked(n: int) -> bytes:
+        out = rng(n)
+        if not isinstance(out, bytes) or len(out) != n:
+            raise TypeError(f"rng({n}) must return {n} bytes, not {type(out).__name__}"
+                            + (f" of length {len(out)}" if hasattr(out, "__len__") else ""))
+        return out
+    return checked
 
 
 # -- events ------------------------------------------------------------------------------
@@ -165,6 +173,7 @@ class Connection:
         self._skip_early_data = 0            # bytes of refused 0-RTT still to skip (server)
         self._key_values: list[tuple[str, bytes]] = []
         self._read_opened_any = False        # a protected record opened under the read key
+        self._generations = {"client": 0, "server": 0}   # application_traffic_secret_N
 
     # -- public API --------------------------------------------------------------------
     @property
@@ -233,7 +242,7 @@ class Connection:
         self._require_connected("key_update()")
         request = UPDATE_REQUESTED if update_requested else UPDATE_NOT_REQUESTED
         self._seal(CONTENT_HANDSHAKE, KeyUpdate(request).encode())
-        self._write = self._write.updated()
+        self._write = self._next_generation(self._write, self.role)
 
     def close(self) -> None:
         """Send close_notify (§6.1); nothing may be sent afterwards. Closing twice is a no-op."""
@@ -387,11 +396,11 @@ class Connection:
         if msg_type == KEY_UPDATE:
             update = KeyUpdate.decode(body)
             self._require_record_boundary()
-            self._read = self._read.updated()
+            self._read = self._next_generation(self._read, self.peer_role)
             if update.request_update == UPDATE_REQUESTED and not self._closed:
                 # §4.6.3: answer with our own update_not_requested before further data.
                 self._seal(CONTENT_HANDSHAKE, KeyUpdate(UPDATE_NOT_REQUESTED).encode())
-                self._write = self._write.updated()
+                self._write = self._next_generation(self._write, self.role)
             events.append(KeyUpdated(update.request_update == UPDATE_REQUESTED))
         elif msg_type == NEW_SESSION_TICKET and self.is_client:
             ticket = NewSessionTicket.decode(body)
@@ -447,6 +456,24 @@ class Connection:
                                  (f"{name}_write_iv", protection.iv)]
             return protection
         return RecordProtection(secret, self.suite, self._record_limit)
+
+    @property
+    def role(self) -> str:
+        return "client" if self.is_client else "server"
+
+    @property
+    def peer_role(self) -> str:
+        return "server" if self.is_client else "client"
+
+    def _next_generation(self, protection: RecordProtection, sender: str) -> RecordProtection:
+        """§7.2: the sender's application_traffic_secret_N+1 (noted for the trace)."""
+        successor = protection.updated()
+        self._generations[sender] += 1
+        if self._trace:
+            self._key_values.append(
+                (f"{sender}_application_traffic_secret_{self._generations[sender]}",
+                 successor.traffic_secret))
+        return successor
 
     def _log_secret(self, label: str, secret: bytes) -> None:
         if self._keylog is not None:

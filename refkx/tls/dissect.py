@@ -2,6 +2,9 @@
 (RFC 8446 §5.1, §5.2) and handshake messages (§4), with the RFC's field names. For
 `python -m refkx trace session` and docs/tls.md; it decodes with refkx.tls.messages, so
 what it shows is what the state machines read.
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations
@@ -22,6 +25,16 @@ CONTENT_NAMES = {CONTENT_CHANGE_CIPHER_SPEC: "change_cipher_spec", CONTENT_ALERT
 # Code points refkx does not implement, named so that a trace of a real peer reads well.
 OTHER_GROUP_NAMES = {0x0017: "secp256r1", 0x0018: "secp384r1", 0x0019: "secp521r1"}
 GROUP_NAMES = {**OTHER_GROUP_NAMES, **groups.GROUP_NAMES}
+# Extensions refkx does not use, named for the trace (RFC 5746, 5077, 8449, 7301, ...).
+OTHER_EXTENSION_NAMES = {65281: "renegotiation_info (TLS 1.2)", 35: "session_ticket (TLS 1.2)",
+                         28: "record_size_limit", 16: "application_layer_protocol_negotiation",
+                         11: "ec_point_formats (TLS 1.2)", 23: "extended_master_secret (TLS 1.2)",
+                         22: "encrypt_then_mac (TLS 1.2)", 5: "status_request", 21: "padding",
+                         18: "signed_certificate_timestamp"}
+EXTENSION_NAMES = {**OTHER_EXTENSION_NAMES, **ext.EXTENSION_NAMES}
+OTHER_SUITE_NAMES = {0x1303: "TLS_CHACHA20_POLY1305_SHA256 (not in refkx)",
+                     0x1304: "TLS_AES_128_CCM_SHA256 (not in refkx)",
+                     0x00FF: "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"}
 VERSION_NAMES = {0x0301: "TLS 1.0 (legacy)", 0x0303: "TLS 1.2 (legacy_version)",
                  0x0304: "TLS 1.3"}
 
@@ -118,7 +131,7 @@ def _extension_rows(block: bytes, offset: int, in_client_hello: bool,
         ext_type = int.from_bytes(block[position:position + 2], "big")
         length = int.from_bytes(block[position + 2:position + 4], "big")
         data = block[position + 4:position + 4 + length]
-        name = ext.EXTENSION_NAMES.get(ext_type, f"extension {ext_type}")
+        name = EXTENSION_NAMES.get(ext_type, f"extension {ext_type}")
         rows.append((offset + position, f"extension_type {name}", block[position:position + 4],
                      f"type {ext_type}, {length} bytes"))
         rows.append((offset + position + 4, f"  {name} data", data,
@@ -148,14 +161,16 @@ def handshake_rows(message: bytes, offset: int = 0) -> list[Row]:
         sid_len = body[34]
         rows.append((o + 34, "legacy_session_id" + ("" if msg_type == m.CLIENT_HELLO
                                                     else "_echo"), body[34:35 + sid_len],
-                     f"{sid_len} bytes (non-empty: middlebox compatibility, Appendix D.4)"))
+                     f"{sid_len} bytes" + (": middlebox compatibility mode (Appendix D.4)"
+                                           if sid_len else "")))
         p = 35 + sid_len
         if msg_type == m.CLIENT_HELLO:
             n = int.from_bytes(body[p:p + 2], "big")
             suites = [int.from_bytes(body[p + 2 + i:p + 4 + i], "big") for i in range(0, n, 2)]
             rows.append((o + p, "cipher_suites", body[p:p + 2 + n],
                          ", ".join(SUITES_BY_CODE[c].name if c in SUITES_BY_CODE
-                                   else f"0x{c:04x}" for c in suites)))
+                                   else OTHER_SUITE_NAMES.get(c, f"0x{c:04x}")
+                                   for c in suites)))
             p += 2 + n
             n = body[p]
             rows.append((o + p, "legacy_compression_methods", body[p:p + 1 + n],

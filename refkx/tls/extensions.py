@@ -10,6 +10,9 @@ Decoders take attacker bytes and raise HandshakeError (decode_error) on any bad 
 An extension list is kept as a list of (type, data) pairs in wire order, so that a message
 re-encodes byte for byte; `parse_extensions` refuses a type that appears twice (§4.2:
 "There MUST NOT be more than one extension of the same type in a given extension block").
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations

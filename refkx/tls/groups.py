@@ -18,6 +18,9 @@ code points of the private-use range 0xFE00..0xFEFF (RFC 8446 §4.2.7, "ecdhe_pr
 them. RSA transport reverses the roles: the CLIENT encapsulates to the server's long-term
 RSA key (which it must know in advance) and the server's share is the SHA-256 of that
 public key. That is the design TLS 1.3 removed, for lack of forward secrecy.
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ and OpenSSL write and read:
 
 one line per secret, with the TLS 1.3 labels (RFC 9850 §3.1) below. Whoever holds the
 file decrypts the recorded connection: write it only for debugging and teaching.
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ attacker bytes: lengths are checked before use and every defect is one Handshake
 (decode_error unless the RFC names another alert). Decoding then encoding a message gives
 back the same bytes (extensions are kept in wire order), which is how the RFC 8448 trace
 is checked byte for byte.
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations

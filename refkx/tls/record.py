@@ -17,9 +17,8 @@ sent: both sides count records, so a dropped, replayed or reordered record
 uses the wrong nonce and fails authentication.
 
 This is exactly the TLS 1.3 record format, so the protected records of the
-RFC 8448 traces open with this code (refkx/kat/tls13.py checks that). The
-session's own message framing (refkx/session.py, docs/session.md) sits inside
-these records.
+RFC 8448 traces open with this code (refkx/kat/tls13.py checks that); the
+handshake of refkx.tls (client.py, server.py) runs inside these records.
 
 CPython integers and bytes are not constant-time, and Python cannot reliably
 erase key material (`erase()` drops and overwrites what it can): this module

@@ -15,6 +15,9 @@ extensions"); so are pre_shared_key (a full handshake follows) and early_data (0
 refused: its records are skipped, §4.2.10).
 
 Injection points: `random`, `ephemeral_keys` ({group: raw private bytes}), `rng`.
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ RSASSA-PSS schemes of §4.2.3 (rsa_pss_rsae_*), computed by refkx.pkcs1 (RFC 801
 
 rsa_pss_rsae_sha256/384/512: RSASSA-PSS with MGF1 over the same hash and a salt as long
 as the hash (§4.2.3), under an RSA key from an rsaEncryption certificate.
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations

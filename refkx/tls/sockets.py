@@ -11,6 +11,9 @@ cannot keep a half-sent record alive). A deadline that passes raises TimeoutErro
 
 When the TLS layer fails, the alert it queued is sent before the exception propagates,
 so the peer learns why (bad_certificate, bad_record_mac, ...).
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Optional, Union
 
 from ..errors import HandshakeError
 from .client import Client
-from .connection import ApplicationData, ConnectionClosed, HandshakeComplete
+from .connection import ApplicationData, ConnectionClosed
 from .record import HEADER_SIZE, MAX_CIPHERTEXT
 from .server import Server
 
@@ -222,4 +225,4 @@ def accept(sock: socket.socket, server: Server, timeout: float = DEFAULT_TIMEOUT
     return conn
 
 
-__all__ = ["TLSConnection", "connect", "accept", "check_timeout", "HandshakeComplete"]
+__all__ = ["TLSConnection", "connect", "accept", "check_timeout"]

@@ -11,16 +11,18 @@ only when told insecure - by nothing.
 
 Alerts (RFC 8446 §6.2): a pin or host name that does not match -> bad_certificate; an
 expired certificate -> certificate_expired; an unknown issuer -> unknown_ca.
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime
-import hashlib
 from dataclasses import dataclass, field
 
-from .. import rsa
+from .. import rsa, x509
 from ..errors import CertificateError, HandshakeError
 
 PIN_PREFIX = "sha256//"
@@ -42,71 +44,18 @@ def check_pin(pin: str) -> str:
     return pin
 
 
-def spki_pin(spki_der: bytes) -> str:
-    """RFC 7469 §2.4: sha256// + base64(SHA-256(SubjectPublicKeyInfo))."""
-    return PIN_PREFIX + base64.b64encode(hashlib.sha256(spki_der).digest()).decode("ascii")
-
-
-def _der_items(data: bytes) -> list[tuple[int, bytes, bytes]]:
-    """(tag, value, whole TLV) of each DER element in `data` (X.690 §8.1)."""
-    items, offset = [], 0
-    while offset < len(data):
-        tag, length, start = data[offset], data[offset + 1], offset + 2
-        if length & 0x80:
-            n = length & 0x7F
-            if not 1 <= n <= 4:
-                raise ValueError("bad DER length")
-            length, start = int.from_bytes(data[start:start + n], "big"), start + n
-        if start + length > len(data):
-            raise ValueError("truncated DER")
-        items.append((tag, data[start:start + length], data[offset:start + length]))
-        offset = start + length
-    return items
-
-
-class _MinimalCertificate:
-    """Just enough of an X.509 certificate (RFC 5280 §4.1) for pins, while refkx.x509 is
-    not there: the SubjectPublicKeyInfo and its RSA key."""
-
-    def __init__(self, der: bytes) -> None:
-        self.der = bytes(der)
-        (tag, certificate, _), = _der_items(self.der)
-        tbs = _der_items(_der_items(certificate)[0][1])
-        if tbs[0][0] == 0xA0:                     # [0] EXPLICIT version
-            tbs = tbs[1:]
-        # serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo
-        self.subject = "(subject not decoded)"
-        self.spki = tbs[5][2]
-        self._bit_string = _der_items(tbs[5][1])[1][1]
-
-    def spki_pin(self) -> str:
-        return spki_pin(self.spki)
-
-    def public_key(self):
-        n, e = (int.from_bytes(v, "big") for _, v, _ in _der_items(
-            _der_items(self._bit_string[1:])[0][1]))
-        return rsa.RSAPublicKey(n, e)
-
-
 def load_certificate(der: bytes):
-    """A refkx.x509.Certificate from DER; a malformed one is bad_certificate."""
+    """A refkx.x509.Certificate from the peer's DER; a malformed one is bad_certificate."""
     try:
-        from .. import x509
-    except ImportError:
-        x509 = None
-    try:
-        if x509 is None:
-            return _MinimalCertificate(der)
         return x509.load_der_x509_certificate(der)
     except HandshakeError:
         raise
-    except (ValueError, TypeError, IndexError, KeyError):
+    except (ValueError, TypeError):
         raise CertificateError("malformed certificate", "bad_certificate") from None
 
 
 def load_anchors(cafile: str):
     """The Certificates of a PEM file (caller's file: errors are ValueError)."""
-    from .. import x509
     with open(cafile, "rb") as f:
         data = f.read()
     anchors = x509.load_pem_x509_certificates(data)
@@ -150,7 +99,6 @@ class TrustPolicy:
                 raise CertificateError("server key does not match the pin", "bad_certificate")
             return True
         if self.anchors:
-            from .. import x509
             now = self.now or datetime.datetime.now(datetime.timezone.utc)
             x509.verify_chain(leaf, chain[1:], self.anchors, hostname=self.hostname, now=now)
             return True

@@ -9,6 +9,9 @@ the vector's bounds before it is trusted, and every failure is one HandshakeErro
 the alert decode_error (§6.2: "a message could not be decoded because some field was out
 of the specified range or the length of the message was incorrect"). Encoders check the
 caller's values and raise ValueError.
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations

@@ -176,7 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="walk through a key exchange and protected messages")
-    demo.add_argument("--kem", default="x25519", help="key establishment mechanism (kem.KEMS)")
+    demo.add_argument("--kem", default="x25519", help="key exchange group (a TLS NamedGroup "
+                      "refkx implements; rsa*-oaep: refkx-only RSA transport)")
+    demo.add_argument("--pcap", metavar="FILE", help="write the connection as a pcap capture")
+    demo.add_argument("--keylog", metavar="FILE", help="append its key log (SSLKEYLOGFILE)")
     demo.add_argument("--mitm", action="store_true",
                       help="the man-in-the-middle attack (an alias of `lesson mitm`)")
     demo.add_argument("--forward-secrecy", action="store_true",

@@ -1,11 +1,14 @@
-"""`python -m refkx demo`: one session between two parties in this process, told step by step.
+"""`python -m refkx demo`: one TLS 1.3 connection (refkx.tls) between a client and a server in
+this process, told step by step.
 
 One story, printing the actual values (shortened) and the time each phase took:
 
-- the default: the server's RSA-2048 identity, the handshake over a KEM (x25519 unless
-  --kem), the shared secret both sides reach, the keys derived from it (RFC 8446 §7.1
-  schedule), a message sealed and opened (AES-GCM records), a tampered record refused, a
-  key update (§4.6.3) and the close;
+- the default: the server's RSA-2048 key and self-signed certificate, the handshake over a
+  group (x25519 unless --kem), the shared secret both sides reach, the keys derived from it
+  (RFC 8446 §7.1 schedule), a message sealed and opened (AES-GCM records), a key update
+  (§4.6.3), the close and a tampered record refused;
+- --pcap F --keylog K: the connection as a libpcap capture and its key log, which Wireshark
+  or tshark decrypts (refkx/tools/pcap.py);
 - --mitm and --forward-secrecy: aliases of `python -m refkx lesson mitm` and `lesson
   forward-secrecy` (refkx/tools/lessons/), the man in the middle and the recorded session
   decrypted after the server's key leaks.
@@ -22,12 +25,12 @@ import sys
 import time
 from contextlib import contextmanager
 
-from .. import session
 from ..errors import HandshakeError, RefkxError
 from ..kem import KEMS
 from ..rsa import generate_private_key
 
 WIDTH = 78
+DEMO_HOST = "localhost"
 
 
 # --------------------------------------------------------------------------
@@ -104,13 +107,6 @@ def trace_value(party, name: str) -> bytes:
     raise KeyError(name)
 
 
-# The public fields of a ClientHello/ServerHello handshake message: (random, suite, kem_name,
-# key_share). Layout (docs/session.md): type(1) length(3) || version(2) random(32)
-# cipher_suite(2) kem_name<1 byte length> key_share<2 byte length>. Anyone on the wire can
-# read these: they are sent in the clear.
-parse_hello = session.parse_hello
-
-
 class RecordingRng:
     """secrets.token_bytes that remembers what it handed out (to show the key material)."""
 
@@ -149,6 +145,14 @@ def how_they_agree(kem_name: str) -> list[str]:
     if kem_name.startswith("rsa"):
         return ["The server decrypted, with its private key, the secret the client had encrypted",
                 "to the public key: key transport, not key agreement."]
+    if kem_name.startswith("mlkem"):
+        return ["The server encapsulated: it picked a random m, derived K from it and sent c, an",
+                "encryption of m under the client's ML-KEM key (FIPS 203 Algorithm 17). The client",
+                "decrypted m from c, derived the same K, and re-encrypted to check c (Algorithm 18)."]
+    if kem_name == "x25519mlkem768":
+        return ["Two mechanisms side by side: ML-KEM-768 (the server encapsulated to the client's",
+                "key, the client decapsulated) and X25519 (both computed X25519(a*b, base)). The",
+                "shared secret is the ML-KEM secret followed by the X25519 one: both must break."]
     return ["The client computed (g^y)^x mod p, the server (g^x)^y mod p: both are g^(x*y) mod p,",
             "which an eavesdropper who sees only g^x and g^y cannot compute."]
 
@@ -157,97 +161,136 @@ def make_identity(story: Story, who: str = "the server", bits: int = 2048):
     story.say(f"     generating {who}'s RSA-{bits} key pair (pure-Python prime search, fresh "
               "every run) ...")
     started = time.perf_counter()
-    key = generate_private_key(bits)
+    key = generate_private_key(key_size=bits)
     story.say(f"     done in {seconds(time.perf_counter() - started)}")
     return key
+
+
+def self_signed(key, host: str = DEMO_HOST):
+    """A self-signed X.509 certificate for `host` (refkx.x509), valid for a day."""
+    import datetime
+
+    from .. import x509
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return x509.issue_certificate(key, key, f"CN={host}", dns_names=(host,),
+                                  not_before=now - datetime.timedelta(minutes=5),
+                                  not_after=now + datetime.timedelta(days=1))
+
+
+def _shuttle(sender, receiver) -> tuple[bytes, list]:
+    """Move what `sender` queued to `receiver`: (the bytes, the receiver's events)."""
+    wire = sender.data_to_send()
+    return wire, receiver.receive(wire) if wire else []
+
+
+def _hello_fields(record_bytes: bytes):
+    """The ClientHello or ServerHello in the first record of `record_bytes` (decoded)."""
+    from ..tls import extensions as ext
+    from ..tls.messages import ClientHello, ServerHello
+    message = record_bytes[5:5 + int.from_bytes(record_bytes[3:5], "big")]
+    cls = ClientHello if message[0] == 1 else ServerHello
+    hello = cls.decode(message[4:])
+    share = ext.find(hello.extensions, ext.KEY_SHARE)
+    if cls is ClientHello:
+        (group, key_exchange), = ext.decode_client_shares(share)
+    else:
+        group, key_exchange = ext.decode_server_share(share)
+    return hello, key_exchange
 
 
 # --------------------------------------------------------------------------
 # The main story
 # --------------------------------------------------------------------------
 
-def full_session(story: Story, kem_name: str) -> None:
+def full_session(story: Story, kem_name: str, pcap_path: str | None = None,
+                 keylog_path: str | None = None) -> None:
+    from ..tls import ApplicationData, Client, ConnectionClosed, KeyUpdated, Server
+
     kem = KEMS[kem_name]
-    story.title(f"refkx demo: one session over {kem_name}, with an RSA server identity")
-    story.say("Two parties run in this process; every byte between them is shown (shortened).")
+    story.title(f"refkx demo: one TLS 1.3 connection over {kem_name}, with an RSA certificate")
+    story.say("Client and server run in this process; every byte between them is real TLS 1.3")
+    story.say("(RFC 8446): what OpenSSL or Wireshark would see. Shown shortened.")
     story.say("Not constant-time: this teaches how key exchange works; it protects nothing real.")
 
     bits = getattr(kem, "bits", 2048) if not kem.forward_secrecy else 2048
-    with story.phase(f"The server's long-term identity (RSA-{bits})"):
-        if bits != 2048:
-            story.say(f"     ({kem_name} transports the secret to the server's key, so the "
-                      f"identity must be RSA-{bits})")
+    with story.phase(f"The server's long-term identity (RSA-{bits} and a certificate)"):
         identity = make_identity(story, bits=bits)
+        certificate = self_signed(identity)
         public = identity.public_key()
         story.value("modulus n", public.n.to_bytes(bits // 8, "big"))
         story.value("public exponent e", str(public.e))
-        story.value("fingerprint SHA-256(public key)", session.fingerprint(public))
-        story.say("     The client knows this key in advance (it is 'pinned'), as a browser "
-                  "knows a CA.")
+        story.value("self-signed X.509 certificate", certificate.der)
+        story.value("pin sha256//(SubjectPublicKeyInfo)", certificate.spki_pin())
+        story.say("     The client knows this pin in advance (as curl --pinnedpubkey does); a "
+                  "CA file would do too.")
 
     client_rng, server_rng = RecordingRng(), RecordingRng()
-    client = session.Client(kem=kem_name, server_key=public, rng=client_rng)
-    server = session.Server(identity=identity, kems=[kem_name], rng=server_rng)
+    keylog_lines: list[str] = []
+    transport = {"server_transport_key": public} if not kem.forward_secrecy else {}
+    client = Client(DEMO_HOST, pins=[certificate.spki_pin()], groups=[kem_name], rng=client_rng,
+                    keylog=keylog_lines.append, **transport)
+    server = Server([certificate], identity, groups=[kem_name], rng=server_rng,
+                    **({"transport_keys": {kem_name: identity}} if transport else {}))
 
     with story.phase("Client: ClientHello"):
-        msg1 = client.hello()
-        _, suite, _, key_share = parse_hello(client.transcript[0][1])
+        client.start()
+        wire = client.data_to_send()
+        hello, key_share = _hello_fields(wire)
+        story.value("random (32 bytes)", hello.random)
+        story.value("legacy_session_id (compatibility)", hello.legacy_session_id)
         if kem.forward_secrecy:
-            story.say(f"     The client makes a fresh {kem_name} key pair just for this session.")
+            story.say(f"     The client makes a fresh {kem_name} key pair for this connection.")
             private = ephemeral_private_key(kem_name, client_rng.draws, key_share)
-            dh_key = getattr(client, "_kem_private", None)      # peeked at for the demo only
             if private is not None:
                 story.value("client ephemeral private key", private)
-            elif hasattr(dh_key, "x"):
-                story.value(f"client private exponent x ({dh_key.x.bit_length()} bits)",
-                            dh_key.x.to_bytes((dh_key.x.bit_length() + 7) // 8, "big"))
             else:
-                story.value("client ephemeral private key", "(kept inside the session; erased later)")
+                story.value("client ephemeral private key",
+                            "(kept inside the client; erased later)")
             story.value("client key share (public)", key_share)
         else:
-            story.say("     RSA key transport: the client picks a random 32-byte secret and encrypts")
-            story.say("     it to the server's RSA key with RSA-OAEP (no fresh key pair at all).")
+            story.say("     refkx-only RSA key transport (a private-use group): the client picks a")
+            story.say("     random secret and encrypts it to the server's RSA key with RSA-OAEP.")
             story.value("RSA-OAEP ciphertext (key share)", key_share)
-        story.value("cipher suite", suite.name)
-        story.value("on the wire, client -> server", msg1)
+        story.value("on the wire, client -> server", wire)
 
-    with story.phase("Server: ServerHello, identity, signature, Finished"):
-        msg2 = server.respond(msg1)
-        _, _, _, enc = parse_hello(server.transcript[1][1])
+    with story.phase("Server: ServerHello, {EE, Certificate, CertificateVerify, Finished}"):
+        server.receive(wire)
+        wire = server.data_to_send()
+        reply, enc = _hello_fields(wire)
         if kem.forward_secrecy:
-            story.say(f"     The server encapsulates to the client's key share: a fresh {kem_name} "
-                      "key pair of its own,")
-            story.say("     whose public half (enc) goes back; its private half meets the "
-                      "client's public key.")
+            story.say(f"     The server answers the client's key share with its own ({kem_name}):")
             private = ephemeral_private_key(kem_name, server_rng.draws, enc)
             if private is not None:
                 story.value("server ephemeral private key", private)
             story.value("enc (server's key share)", enc)
         else:
-            story.say("     The server decrypts the client's RSA-OAEP ciphertext with its identity key.")
+            story.say("     The server decrypts the client's RSA-OAEP ciphertext with its key.")
+        story.value("cipher suite", server.cipher_suite)
         story.value("server's shared secret", trace_value(server, "shared_secret"))
         story.say("     It signs the transcript hash with RSA-PSS (CertificateVerify) and MACs it")
-        story.say("     (Finished); both travel encrypted under the server handshake key.")
-        story.value("on the wire, server -> client", msg2)
+        story.say("     (Finished); all but the ServerHello travel encrypted under the server")
+        story.say("     handshake traffic key. A one-byte ChangeCipherSpec record in between keeps")
+        story.say("     old middleboxes calm (RFC 8446 Appendix D.4).")
+        story.value("on the wire, server -> client", wire)
 
-    with story.phase("Client: check the server, send Finished"):
-        msg3 = client.finish(msg2)
+    with story.phase("Client: check certificate, signature, Finished; send Finished"):
+        client.receive(wire)
         story.value("client's shared secret", trace_value(client, "shared_secret"))
         same = story.check(trace_value(client, "shared_secret")
                            == trace_value(server, "shared_secret"))
         story.say(f"     Same shared secret on both sides: {same}.")
         for line in how_they_agree(kem_name):
             story.say(f"     {line}")
-        story.say(f"     Server's key matches the pinned one and its signature verifies: "
+        story.say(f"     The certificate's key matches the pin, its CertificateVerify verifies: "
                   f"authenticated = {client.authenticated}")
-        story.value("on the wire, client -> server", msg3)
+        wire = client.data_to_send()
+        story.value("on the wire, client -> server", wire)
 
     with story.phase("Server: check the client's Finished"):
-        server.complete(msg3)
+        server.receive(wire)
         story.say("     Both sides now hold the same traffic keys (RFC 8446 §7.1 schedule):")
         for name in ("handshake_secret", "master_secret", "client_application_traffic_secret_0",
-                     "server_application_traffic_secret_0", "client_application_write_0_key",
-                     "server_application_write_0_key"):
+                     "server_application_traffic_secret_0"):
             c, s = trace_value(client, name), trace_value(server, name)
             story.value(name, f"{short(c)} {'same' if story.check(c == s) else 'DIFFERENT'}")
         story.value("exported (TLS-Exporter) check", f"{client.export(b'demo', b'', 8).hex()} "
@@ -255,20 +298,24 @@ def full_session(story: Story, kem_name: str) -> None:
 
     with story.phase("A message, sealed and opened"):
         text = b"Hello, server! The key exchange worked."
-        record = client.seal(text)
-        story.value("client seals", text.decode())
-        story.value("record on the wire", record)
+        client.send(text)
+        story.value("client sends", text.decode())
+        wire, events = _shuttle(client, server)
+        story.value("record on the wire", wire)
         story.say("     header(5) || AES-128-GCM(plaintext || type) || tag(16); nonce = iv xor seq")
-        opened = server.open(record)
+        opened = b"".join(e.data for e in events if isinstance(e, ApplicationData))
         story.value("server opens", opened.decode())
-        reply = server.seal(b"Hello, client!")
-        story.value("server replies (record)", reply)
-        story.value("client opens", client.open(reply).decode())
+        server.send(b"Hello, client!")
+        wire, events = _shuttle(server, client)
+        story.value("server replies (record)", wire)
+        story.value("client opens", b"".join(e.data for e in events
+                                             if isinstance(e, ApplicationData)).decode())
 
     with story.phase("A key update"):
         old = trace_value(client, "client_application_traffic_secret_0")
-        update = client.key_update()
-        server.open(update)
+        client.key_update()
+        _, events = _shuttle(client, server)
+        story.check(any(isinstance(e, KeyUpdated) for e in events))
         new_c = trace_value(client, "client_application_traffic_secret_1")
         new_s = trace_value(server, "client_application_traffic_secret_1")
         story.say('     secret_1 = HKDF-Expand-Label(secret_0, "traffic upd", "", 32); '
@@ -276,44 +323,58 @@ def full_session(story: Story, kem_name: str) -> None:
         story.value("client_application_traffic_secret_0", old)
         story.value("client_application_traffic_secret_1", f"{short(new_c)} "
                     f"{'same on both sides' if story.check(new_c == new_s) else 'DIFFERENT'}")
-        record = client.seal(b"sent under the new key")
-        story.value("server opens (new key)", server.open(record).decode())
+        client.send(b"sent under the new key")
+        _, events = _shuttle(client, server)
+        story.value("server opens (new key)", events[0].data.decode())
 
     with story.phase("Close"):
-        close = client.close()
-        story.value("close_notify record", close)
-        server.open(close)
-        story.say(f"     Server saw the authenticated close: peer_closed = {server.peer_closed}. "
-                  "Keys erased.")
+        client.close()
+        wire, events = _shuttle(client, server)
+        story.value("close_notify alert (protected)", wire)
+        closed = any(isinstance(e, ConnectionClosed) for e in events)
+        story.say(f"     Server saw the authenticated close_notify: {closed}.")
         try:
-            client.seal(b"too late")
-        except HandshakeError:
-            story.say("     Sending after close is refused (HandshakeError).")
+            client.send(b"too late")
+        except ValueError as exc:
+            story.say(f"     Sending after close is refused ({exc}).")
 
-    with story.phase("A tampered record (second session, same identity)"):
-        c2 = session.Client(kem=kem_name, server_key=public)
-        s2 = session.Server(identity=identity, kems=[kem_name])
-        s2.complete(c2.finish(s2.respond(c2.hello())))
-        record = bytearray(c2.seal(b"pay 10 EUR"))
+    with story.phase("A tampered record (a second connection)"):
+        c2 = Client(DEMO_HOST, pins=[certificate.spki_pin()], groups=[kem_name], **transport)
+        s2 = Server([certificate], identity, groups=[kem_name],
+                    **({"transport_keys": {kem_name: identity}} if transport else {}))
+        c2.start()
+        _shuttle(c2, s2)
+        _shuttle(s2, c2)
+        _shuttle(c2, s2)
+        c2.send(b"pay 10 EUR")
+        record = bytearray(c2.data_to_send())
         record[-20] ^= 0x01
         story.say("     One bit of the ciphertext is flipped in flight ...")
         try:
-            s2.open(bytes(record))
+            s2.receive(bytes(record))
             story.check(False)
             story.say("     !! the tampered record was accepted (this should never happen)")
         except HandshakeError as exc:
-            story.say(f"     ... and the server refuses it: HandshakeError({exc}).")
-            story.say("     No plaintext is released, and the session is dead: state = "
+            story.say(f"     ... and the server refuses it: HandshakeError, alert {exc.alert}.")
+            story.say("     No plaintext is released, and the connection is dead: state = "
                       f"{s2.state.value}.")
 
-    asym = client.timings["asymmetric"] + server.timings["asymmetric"]
-    total = client.timings["handshake"] + server.timings["handshake"]
+    if pcap_path or keylog_path:
+        with story.phase("The capture, for Wireshark"):
+            if pcap_path:
+                from .pcap import write_pcap
+                write_pcap(pcap_path, client.records, time.time())
+                story.say(f"     wrote {pcap_path}: the connection above as TCP/IPv4 packets")
+            if keylog_path:
+                with open(keylog_path, "a", encoding="ascii") as f:
+                    f.write("".join(line + "\n" for line in keylog_lines))
+                story.say(f"     wrote {keylog_path}: its secrets (SSLKEYLOGFILE format)")
+            if pcap_path and keylog_path:
+                story.say(f"     try: tshark -r {pcap_path} -o tls.keylog_file:{keylog_path} -V")
+
     story.timing_table()
-    if total:
-        story.say(f"Handshake: {seconds(total)} of work, {100 * asym / total:.0f} % of it in "
-                  "asymmetric operations (KEM, RSA sign/verify).")
-    story.say("Next: `python -m refkx demo --mitm`, `--forward-secrecy`, `python -m refkx trace "
-              "session`, `python -m refkx bench --quick`.")
+    story.say("Next: `python -m refkx lesson mitm`, `lesson forward-secrecy`, `python -m refkx "
+              "trace session`, `python -m refkx bench --quick`.")
 
 
 # --------------------------------------------------------------------------
@@ -322,8 +383,10 @@ def full_session(story: Story, kem_name: str) -> None:
 
 def run_demo(args) -> int:
     kem_name = getattr(args, "kem", "x25519") or "x25519"
-    if kem_name not in KEMS:
-        print(f"demo: unknown KEM {kem_name!r}; choose from {', '.join(KEMS)}", file=sys.stderr)
+    from ..tls import groups as tls_groups
+    if kem_name not in KEMS or not tls_groups.available(kem_name):
+        known = ", ".join(name for name in KEMS if tls_groups.available(name))
+        print(f"demo: unknown KEM {kem_name!r}; choose from {known}", file=sys.stderr)
         return 2
     story = Story()
     started = time.perf_counter()
@@ -335,7 +398,14 @@ def run_demo(args) -> int:
                                              ("forward_secrecy", "forward-secrecy"))
                      if getattr(args, flag, False)]
             return max(run_lesson(name) for name in names)
-        full_session(story, kem_name)
+        pcap_path, keylog_path = getattr(args, "pcap", None), getattr(args, "keylog", None)
+        if (pcap_path is None) != (keylog_path is None):
+            print("demo: --pcap and --keylog go together (Wireshark needs both)", file=sys.stderr)
+            return 2
+        full_session(story, kem_name, pcap_path, keylog_path)
+    except OSError as exc:
+        print(f"demo: cannot write the capture: {exc}", file=sys.stderr)
+        return 1
     except RefkxError as exc:                        # a demo that fails is a failed check
         print(f"demo failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

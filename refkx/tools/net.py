@@ -15,6 +15,9 @@ connect HOST:PORT: sends each stdin line as application data, writes what comes 
     --insecure (loudly not authenticated); none of them is a usage error (exit 2).
 
 Exit codes: 0 success, 1 failed check or refused peer, 2 usage error.
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations
@@ -171,10 +174,7 @@ def log(text: str, stream=None) -> None:
 # -- the server's identity ----------------------------------------------------------------
 def _new_rsa_key(bits: int = IDENTITY_BITS):
     from .. import rsa
-    try:
-        return rsa.generate_private_key(public_exponent=65537, key_size=bits)
-    except TypeError:                        # the older (bits, public_exponent) signature
-        return rsa.generate_private_key(bits)
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
 def self_signed_identity(hostname: str = "localhost"):

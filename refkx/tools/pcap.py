@@ -8,6 +8,9 @@ pseudo-header).
 The addresses and ports are made up (client 10.0.0.1:50000, server 10.0.0.2:443, so
 dissectors take port 443 for TLS); the TCP connection opens with SYN / SYN-ACK / ACK,
 carries each side's bytes in segments of at most MSS bytes and closes with FIN.
+
+CPython integers are not constant-time: this code teaches and cross-checks; it does not
+protect production secrets.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ FIN, SYN, PSH, ACK = 0x01, 0x02, 0x08, 0x10
 
 CLIENT = ("10.0.0.1", 50000)
 SERVER = ("10.0.0.2", 443)
+CLIENT_ISN = 1000                # initial sequence numbers (RFC 9293 §3.4), any value works
+SERVER_ISN = 5000
+PACKET_SPACING_US = 1000         # packets are 1 ms apart in the capture
 
 
 def _address(text: str) -> bytes:
@@ -62,7 +68,7 @@ def tcp_segment(source, destination, seq: int, ack: int, flags: int, payload: by
 def packets(conversation, mss: int = MSS) -> list[bytes]:
     """The IPv4 packets of a TCP connection carrying `conversation`: (sender, bytes) pairs
     in order, sender "client" or "server"."""
-    seq = {"client": 1000, "server": 5000}
+    seq = {"client": CLIENT_ISN, "server": SERVER_ISN}
     ends = {"client": (CLIENT, SERVER), "server": (SERVER, CLIENT)}
     other = {"client": "server", "server": "client"}
     out = [tcp_segment(CLIENT, SERVER, seq["client"], 0, SYN, b""),
@@ -89,7 +95,7 @@ def pcap_bytes(conversation, start_time: float = 0.0) -> bytes:
     header = struct.pack("!IHHiIII", PCAP_MAGIC, *PCAP_VERSION, 0, 0, SNAPLEN, LINKTYPE_RAW)
     records = []
     for i, packet in enumerate(packets(conversation)):
-        microseconds = int(start_time * 1_000_000) + 1000 * i
+        microseconds = int(start_time * 1_000_000) + PACKET_SPACING_US * i
         records.append(struct.pack("!IIII", microseconds // 1_000_000,
                                    microseconds % 1_000_000, len(packet), len(packet)) + packet)
     return header + b"".join(records)

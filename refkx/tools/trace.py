@@ -10,11 +10,15 @@ Topics and the documents whose intermediate values they reproduce:
 - x25519   RFC 7748 §5 (clamping, decoding) and the §5 ladder, one row per step.
 - dh       SP 800-56A Rev. 3 §5.6.1.1.4 / §5.7.1.1 over an RFC 7919 or RFC 3526 group.
 - rsa-oaep RSA Laboratories' oaep-int.txt (PKCS #1 v2.0 example; RFC 8017 §7.1.1).
-- rsa-pss  RSA Laboratories' pss-int.txt (PKCS #1 v2.1 draft 2 example; RFC 8017 §9.1.1).
+- rsa-pss  RSA Laboratories' pss-int.txt (PKCS #1 v2.1 draft 2 example; RFC 8017 §8.1.1
+           RSASSA-PSS-SIGN with EMSA-PSS-ENCODE §9.1.1).
 - session  RFC 8446 §7.1 key schedule, every secret with its label, in the order of
            RFC 8448 §3 (on RFC 8448's inputs by default, or a fresh refkx session).
 - mlkem    FIPS 203 Algorithms 13-18: every intermediate of KeyGen, Encaps and Decaps
            (refkx/tools/trace_mlkem.py); --reject takes the implicit-rejection path.
+- x509     RFC 5280 §4.1: a certificate FILE (PEM or DER; --pem reads stdin) as its DER
+           tree with offsets, tags and meanings, then the signature check of RFC 8017
+           §8.2.2 step by step (refkx/tools/trace_x509.py; --issuer FILE for the key).
 
 Each topic has a `*_lines(...)` function returning the text as a list of lines, so
 tests compare the output with the published values. The computation itself is done
@@ -28,12 +32,10 @@ never trace a key you care about.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import sys
 
-TOPICS = ("aes", "gcm", "x25519", "dh", "rsa-oaep", "rsa-pss", "session", "mlkem")
+TOPICS = ("aes", "gcm", "x25519", "dh", "rsa-oaep", "rsa-pss", "session", "mlkem", "x509")
 
 # FIPS 197 Appendix B's example
 FIPS197_B_KEY = bytes.fromhex("2b7e151628aed2a6abf7158809cf4f3c")
@@ -218,6 +220,24 @@ def x25519_lines(k: bytes = RFC7748_K, u: bytes = RFC7748_U,
 # dh
 # --------------------------------------------------------------------------
 
+def _dh_group_lines(group, plen: int) -> list[str]:
+    """What kind of group it is: a safe prime with short exponents (RFC 3526, RFC 7919) or an
+    RFC 5114 prime with a small prime-order subgroup, whose exponents are as long as q."""
+    p_hex = short_hex(group.p.to_bytes(plen, "big"))
+    if group.is_safe_prime:
+        return [f"p: {group.p.bit_length()}-bit safe prime (p = 2q + 1), p = {p_hex}",
+                f"g = {group.g}",
+                f"q = (p-1)/2: {group.q.bit_length()} bits",
+                f"private exponents: {group.exponent_bits} bits, short exponents of at least "
+                "twice the security strength (SP 800-56A §5.6.1.1.4; RFC 7919 §5.2)"]
+    return [f"p: {group.p.bit_length()}-bit prime, not a safe prime: p - 1 = j * q with a "
+            f"{group.q.bit_length()}-bit prime q (RFC 5114 §2), p = {p_hex}",
+            f"g = {short_hex(group.g.to_bytes(plen, 'big'))}, of order q",
+            f"q: {group.q.bit_length()} bits (the order of g)",
+            f"private exponents: x in [2, q - 1], {group.q.bit_length()} bits, as long as q; "
+            "every peer value needs the subgroup check y^q = 1 (SP 800-56A §5.6.2.3.1)"]
+
+
 def dh_lines(group_name: str = "ffdhe2048", rng=None) -> list[str]:
     from .. import dh
     group = dh.GROUPS[group_name]
@@ -228,12 +248,7 @@ def dh_lines(group_name: str = "ffdhe2048", rng=None) -> list[str]:
     z_b = bob.exchange(dh.DHPublicKey.from_public_bytes(group, y_a.public_bytes()))
     plen = (group.p.bit_length() + 7) // 8
     out = [f"Finite-field Diffie-Hellman over {group.name} (SP 800-56A Rev. 3 §5.6.1.1.4, §5.7.1.1)",
-           f"p: {group.p.bit_length()}-bit safe prime, p = {short_hex(group.p.to_bytes(plen, 'big'))}",
-           f"g = {group.g}",
-           f"q = (p-1)/2: {group.q.bit_length()} bits" if group.q == (group.p - 1) // 2 else
-           f"q: {group.q.bit_length()} bits (order of g)",
-           f"private exponents: up to {getattr(group, 'exponent_bits', '?')} bits "
-           "(RFC 7919 §5.2 short exponents)",
+           *_dh_group_lines(group, plen),
            "",
            f"Alice: x_A ({alice.x.bit_length()} bits) = {short_hex(alice.x.to_bytes((alice.x.bit_length() + 7) // 8, 'big'))}",
            f"       y_A = g^x_A mod p  = {short_hex(y_a.public_bytes())}",
@@ -347,7 +362,7 @@ def rsa_pss_lines() -> list[str]:
     private_key, message, salt = pss_inputs()
     rows = pss_sign_trace(private_key, message, salt, "sha1")
     docs = dict(PSS_NAMES)
-    out = ["RSASSA-PSS-SIGN (RFC 8017 §9.1.1, EMSA-PSS §9.1.1) on the example of RSA "
+    out = ["RSASSA-PSS-SIGN (RFC 8017 §8.1.1, EMSA-PSS-ENCODE §9.1.1) on the example of RSA "
            "Laboratories' pss-int.txt",
            f"{private_key.public_key().n.bit_length()}-bit modulus, SHA-1 and MGF1-SHA-1, "
            f"{len(salt)}-byte salt. Names: RFC 8017 (pss-int.txt's in brackets).", ""]
@@ -360,13 +375,6 @@ def rsa_pss_lines() -> list[str]:
 # --------------------------------------------------------------------------
 # session: the key schedule
 # --------------------------------------------------------------------------
-
-def rfc8448_values() -> dict[str, bytes]:
-    from ..kat import vector_path
-    data = json.loads(vector_path("tls13", "rfc8448-section3.json").read_text())
-    return {k: bytes.fromhex(v["hex"].replace(" ", "")) for k, v in data.items()
-            if isinstance(v, dict) and "hex" in v}
-
 
 # (name in KeySchedule.values, label used to derive it)
 SCHEDULE_LABELS = {
@@ -400,34 +408,10 @@ def _schedule_label(name: str) -> str:
     return ""
 
 
-def rfc8448_schedule():
-    """The RFC 8446 key schedule run on RFC 8448 §3's inputs; returns (values, keys).
-
-    The shared secret is computed here with refkx.x25519 from the RFC's two private keys.
-    """
-    from ..tls import keyschedule
-    from ..x25519 import x25519
-    v = rfc8448_values()
-    shared = x25519(v["server_private_key"], v["client_public_key"])
-    ks = keyschedule.KeySchedule("sha256")
-    ks.handshake(shared, hashlib.sha256(v["client_hello"] + v["server_hello"]).digest())
-    to_server_finished = (v["client_hello"] + v["server_hello"] + v["encrypted_extensions"]
-                          + v["certificate"] + v["certificate_verify"] + v["server_finished"])
-    ks.master(hashlib.sha256(to_server_finished).digest())
-    client_finished_hash = hashlib.sha256(to_server_finished + v["client_finished"]).digest()
-    ks.resumption(client_finished_hash)
-    values = list(ks.values)
-    # resumption() does not record its transcript hash; show it before the secret
-    values.insert(len(values) - 1,
-                  ("transcript_hash_client_hello..client_finished", client_finished_hash))
-    keys = []
-    for who, secret in (("server handshake", ks.server_handshake_traffic_secret),
-                        ("client handshake", ks.client_handshake_traffic_secret),
-                        ("server application", ks.server_application_traffic_secret_0),
-                        ("client application", ks.client_application_traffic_secret_0)):
-        key, iv = keyschedule.traffic_key_and_iv(secret, 16, 12)
-        keys += [(f"{who} write key", key), (f"{who} write iv", iv)]
-    return values, keys
+def rfc8448_values() -> dict[str, bytes]:
+    """RFC 8448 §3's values by name (vectors/tls13/rfc8448-section3.json, via refkx.kat.tls13)."""
+    from ..kat.tls13 import trace
+    return trace()
 
 
 def session_lines_from(values, keys, title: str) -> list[str]:
@@ -444,31 +428,94 @@ def session_lines_from(values, keys, title: str) -> list[str]:
     return out
 
 
+ROW_BYTES = 16          # bytes shown per field before shortening
+
+
+def _row_line(row) -> str:
+    offset, field, data, meaning = row
+    shown = data[:ROW_BYTES].hex() + (f".. ({len(data)} B)" if len(data) > ROW_BYTES else "")
+    return f"  {offset:5d}  {field:<38} {shown:<44} {meaning}".rstrip()
+
+
+def message_lines(title: str, message: bytes) -> list[str]:
+    """One handshake message field by field: offset, field (RFC 8446 names), bytes, meaning."""
+    from ..tls.dissect import handshake_rows
+    return [title, f"  {'offset':>5}  {'field':<38} {'bytes':<44} meaning",
+            *map(_row_line, handshake_rows(message)), ""]
+
+
+def record_lines(title: str, record: bytes) -> list[str]:
+    from ..tls.dissect import record_rows
+    return [title, *map(_row_line, record_rows(record)), ""]
+
+
+RFC8448_MESSAGES = (("client_hello", "client"), ("server_hello", "server"),
+                    ("encrypted_extensions", "server"), ("certificate", "server"),
+                    ("certificate_verify", "server"), ("server_finished", "server"),
+                    ("client_finished", "client"))
+
+
+def rfc8448_message_lines() -> list[str]:
+    from ..tls.messages import MESSAGE_NAMES
+    v = rfc8448_values()
+    out = ["The handshake messages of RFC 8448 §3, field by field (RFC 8446 §4 names; "
+           "offsets from the start of each message)", ""]
+    for name, sender in RFC8448_MESSAGES:
+        message = v[name]
+        label = MESSAGE_NAMES.get(message[0], name)
+        arrow = "client -> server" if sender == "client" else "server -> client"
+        encrypted = "" if name in ("client_hello", "server_hello") else ", sent encrypted"
+        out += message_lines(f"{label} ({arrow}, {len(message)} bytes{encrypted})", message)
+    out += record_lines("The server's first protected record (RFC 8446 §5.2): EncryptedExtensions "
+                        ".. Finished inside", v["server_handshake_record"])
+    return out
+
+
 def session_lines(fresh: bool = False, kem: str = "x25519") -> list[str]:
     if not fresh:
-        values, keys = rfc8448_schedule()
-        return session_lines_from(values, keys, "TLS 1.3 key schedule (RFC 8446 §7.1) on the inputs "
-                                  "of RFC 8448 §3 (X25519, SHA-256): compare with the RFC")
+        from ..kat.tls13 import schedule_trace      # the same computation the vectors check
+        values, keys = schedule_trace()
+        return rfc8448_message_lines() + session_lines_from(
+            values, keys, "TLS 1.3 key schedule (RFC 8446 §7.1) on the inputs of RFC 8448 §3 "
+                          "(X25519, SHA-256): compare with the RFC")
     return fresh_session_lines(kem)
 
 
 def fresh_session_lines(kem: str = "x25519") -> list[str]:
-    """The key schedule of a fresh refkx session (anonymous unless the KEM needs a key)."""
-    from .. import rsa, session
-    from ..kem import get_kem
-    mechanism = get_kem(kem)
-    if mechanism.forward_secrecy:
-        client, server = session.Client(kem=kem), session.Server(kems=[kem])
-        mode = "anonymous"
-    else:   # RSA key transport encrypts to the server's key: make one and pin it
-        identity = rsa.generate_private_key(mechanism.bits)
-        client = session.Client(kem=kem, server_key=identity.public_key())
-        server = session.Server(identity=identity, kems=[kem])
-        mode = f"RSA-{mechanism.bits} server key"
-    server.complete(client.finish(server.respond(client.hello())))
-    return session_lines_from(client.key_schedule_trace(), [],
-                              f"Key schedule of a fresh refkx session (KEM {kem}, {mode}), "
-                              "as the client derived it; same labels as RFC 8446 §7.1")
+    """A fresh refkx.tls handshake in this process: every record on the wire, every handshake
+    message field by field, then the key schedule as the client derived it."""
+    from .. import kem as kem_module
+    from ..tls import Client, Server
+    from ..tls import groups as tls_groups
+    if not tls_groups.available(kem) or kem not in kem_module.KEMS:
+        raise ValueError(f"unknown group {kem!r}")
+    try:
+        from .demo import self_signed
+        from .net import _new_rsa_key
+        key = _new_rsa_key()
+        certificate = self_signed(key)
+    except ImportError:
+        raise ValueError("session --fresh needs refkx.x509 for the server's certificate") from None
+    transport = not kem_module.KEMS[kem].forward_secrecy
+    client = Client("localhost", pins=[certificate.spki_pin()], groups=[kem],
+                    **({"server_transport_key": key.public_key()} if transport else {}))
+    server = Server([certificate], key, groups=[kem],
+                    **({"transport_keys": {kem: key}} if transport else {}))
+    client.start()
+    for _ in range(3):
+        server.receive(client.data_to_send())
+        client.receive(server.data_to_send())
+    out = [f"A fresh TLS 1.3 handshake (refkx.tls, group {kem}): the records on the wire", ""]
+    for sender, record in client.records:
+        arrow = "client -> server" if sender == "client" else "server -> client"
+        out += record_lines(f"record ({arrow}, {len(record)} bytes)", record)
+    out += ["The handshake messages (decrypted by the endpoints), field by field", ""]
+    for sender, name, message in client.transcript_messages:
+        arrow = "client -> server" if sender == "client" else "server -> client"
+        out += message_lines(f"{name} ({arrow}, {len(message)} bytes)", message)
+    return out + session_lines_from(client.key_schedule_trace(), [],
+                                    f"Key schedule of this connection (group {kem}), as the "
+                                    "client derived it; same labels as RFC 8446 §7.1")
 
 
 # --------------------------------------------------------------------------
@@ -499,8 +546,8 @@ def add_arguments(parser) -> None:
                         help="x25519: print x_2, z_2, x_3, z_3 at every ladder step")
     parser.add_argument("--group", default="ffdhe2048", help="dh: group name (dh.GROUPS)")
     parser.add_argument("--fresh", action="store_true",
-                        help="session: a fresh refkx session instead of RFC 8448's inputs")
-    parser.add_argument("--kem", default="x25519", help="session --fresh: the KEM")
+                        help="session: a fresh refkx.tls handshake instead of RFC 8448's")
+    parser.add_argument("--kem", default="x25519", help="session --fresh: the group")
     parser.add_argument("--set", default="768", choices=("512", "768", "1024"),
                         help="mlkem: the parameter set (default 768)")
     parser.add_argument("--d", help="mlkem: KeyGen seed d (32 bytes hex)")
@@ -510,6 +557,11 @@ def add_arguments(parser) -> None:
                         help="mlkem: change the ciphertext, show the implicit rejection")
     parser.add_argument("--full", action="store_true",
                         help="mlkem: every coefficient and byte, not shortened")
+    parser.add_argument("file", nargs="?", default=None,
+                        help="x509: the certificate, PEM or DER (default: a PKITS CA)")
+    parser.add_argument("--issuer", help="x509: the issuer's certificate (PEM or DER)")
+    parser.add_argument("--pem", action="store_true",
+                        help="x509: read a PEM certificate from standard input")
 
 
 def run_trace(args) -> int:
@@ -518,14 +570,20 @@ def run_trace(args) -> int:
     Traces always run the readable code (refkx.impl "readable"), the code they show."""
     from .. import impl
 
+    if args.topic != "x509" and getattr(args, "file", None) is not None:
+        print(f"trace {args.topic}: takes no FILE argument", file=sys.stderr)
+        return 2
     try:
         with impl.using(impl.READABLE):
             lines = _lines_for(args)
     except (ValueError, TypeError, KeyError) as exc:
         print(f"trace {args.topic}: {exc}", file=sys.stderr)
         return 2
+    status = 0
+    if isinstance(lines, tuple):          # (lines, exit status): x509's signature verdict
+        lines, status = lines
     print("\n".join(lines))
-    return 0
+    return status
 
 
 def _lines_for(args) -> list[str]:
@@ -566,4 +624,7 @@ def _lines_for(args) -> list[str]:
         from .trace_mlkem import mlkem_lines
         return mlkem_lines(args.set, _hex_arg(args.d, "d"), _hex_arg(args.z, "z"),
                            _hex_arg(args.m, "m"), reject=args.reject, full=args.full)
+    if topic == "x509":
+        from .trace_x509 import x509_lines
+        return x509_lines(args.file, args.issuer, pem_stdin=args.pem)
     raise ValueError(f"unknown topic {topic!r}")

@@ -27,7 +27,9 @@ LESSONS = {
     "weak-randomness": "weak_randomness",
     "small-subgroup": "small_subgroup",
     "nonce-reuse": "nonce_reuse",
+    "downgrade": "downgrade",
     "replay": "replay",
+    "expired-certificate": "expired_certificate",
     "padding-oracle": "padding_oracle",
 }
 
@@ -54,7 +56,13 @@ def run_lesson(name: str, full: bool = False, out=None) -> int:
         print(f"lesson: unknown lesson {name!r}; choose from {', '.join(LESSONS)}", file=err)
         return EXIT_USAGE
     narrator = Narrator(out)
-    outcome = lesson_module(name).run(narrator, full=full)
+    try:
+        outcome = lesson_module(name).run(narrator, full=full)
+    except Exception as exc:         # a lesson that breaks still ends with its verdict line
+        narrator.say()
+        narrator.say(f"verdict: NOT as taught: the lesson itself failed "
+                     f"({type(exc).__name__}: {exc})")
+        return EXIT_NOT_AS_TAUGHT
     return narrator.finish(outcome)
 
 

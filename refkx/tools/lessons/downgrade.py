@@ -38,18 +38,25 @@ from ...hkdf import hkdf
 from ...hmac import hmac
 from ...primes import is_probable_prime
 from ...rsa import PSS, generate_private_key
+from ...tls import Client
+from ...tls import extensions as ext
+from ...tls import groups as tls_groups
+from ...tls.messages import CLIENT_HELLO, ClientHello
+from ...tls.record import CONTENT_HANDSHAKE
 from ...x25519 import X25519PrivateKey, X25519PublicKey
+from . import tlskit
 from .narrate import Narrator, Outcome
 
 NAME = "downgrade"
-SUMMARY = "a man in the middle strips the strong groups: accepted unless the transcript is signed"
+SUMMARY = ("a man in the middle strips the strong groups: accepted unless the transcript is "
+           "authenticated")
 
 RANDOM_SIZE = 32
 EXPORT_P_BITS = 512
 DEFAULT_Q_BITS, FULL_Q_BITS = 32, 36
 GROUP_SEED = 2015
 STRONG, EXPORT = "x25519", "export-dh"
-GROUP_CODES = {STRONG: 0x001D, EXPORT: 0xFEE0}
+GROUP_CODES = {STRONG: 0x001D, EXPORT: 0xFEE0}         # the weak handshake's own codes
 GROUP_NAMES = {code: name for name, code in GROUP_CODES.items()}
 MESSAGE = b"GET /account HTTP/1.1  cookie: session=7f3a9c"
 
@@ -232,22 +239,16 @@ TLS_WEAK_GROUP = "modp1536"          # refkx-only (private-use code point): the 
 
 def tls_offer() -> list[str]:
     """The refkx client's offer: the strongest groups this refkx has, then a weak one."""
-    from ...tls import groups
-    strong = [g for g in ("x25519mlkem768", "x25519") if groups.available(g)]
+    strong = [g for g in ("x25519mlkem768", "x25519") if tls_groups.available(g)]
     return strong + [TLS_WEAK_GROUP]
 
 
 def strip_tls_client_hello(flight: bytes, keep: list[str]) -> bytes:
     """Mallory's edit of every ClientHello in a flight: supported_groups and key_share keep
     only the groups in `keep`; everything else is forwarded byte for byte."""
-    from ...tls import extensions as ext
-    from ...tls.groups import GROUP_CODES
-    from ...tls.messages import CLIENT_HELLO, ClientHello
-    from ...tls.record import CONTENT_HANDSHAKE
-    from .tlskit import plaintext_record, split_records
-    codes = {GROUP_CODES[g] for g in keep}
+    codes = {tls_groups.GROUP_CODES[g] for g in keep}
     out = b""
-    for content_type, record in split_records(flight):
+    for content_type, record in tlskit.split_records(flight):
         fragment = record[5:]
         if content_type != CONTENT_HANDSHAKE or not fragment or fragment[0] != CLIENT_HELLO:
             out += record
@@ -263,14 +264,12 @@ def strip_tls_client_hello(flight: bytes, keep: list[str]) -> bytes:
                                                  ext.decode_client_shares(data) if g in codes])
             edited.append((ext_type, data))
         hello.extensions = edited
-        out += plaintext_record(content_type, hello.encode(), record[1:3])
+        out += tlskit.plaintext_record(content_type, hello.encode(), record[1:3])
     return out
 
 
 def against_refkx_tls(key=None) -> dict:
     """The same edit between a refkx.tls Client and Server that both prefer strong groups."""
-    from ...tls import Client
-    from . import tlskit
     identity = tlskit.server_identity(None, key=key)           # self-signed, pinned
     offer = tls_offer()
     # Without Mallory: the strongest group.
@@ -306,7 +305,7 @@ def run(story: Narrator, full: bool = False) -> Outcome:
     q_bits = FULL_Q_BITS if full else DEFAULT_Q_BITS
     story.title("downgrade: the man in the middle edits the offer")
     story.step("The server's RSA-2048 signing key (fresh)")
-    identity = generate_private_key(2048)
+    identity = generate_private_key(key_size=2048)
 
     story.part("The weak handshake: the server signs its choice, not the client's offer")
     story.step(f"Without Mallory: client and server both offer {STRONG} and {EXPORT}")

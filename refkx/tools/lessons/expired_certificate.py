@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ...tls import Client
 from . import tlskit
-from .mitm_tls import SECRET, relay_through_mallory
+from .mitm import SECRET, relay_through_mallory
 from .narrate import Narrator, Outcome
 
 NAME = "expired-certificate"

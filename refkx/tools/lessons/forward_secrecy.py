@@ -1,4 +1,4 @@
-"""Lesson `forward-secrecy`: record now, steal the server's key later.
+"""Lesson `forward-secrecy`: record now, steal the server's key later (on refkx.tls).
 
 The failure: "reused keys that expand the blast radius". With RSA key transport the
 session's secret is encrypted to the server's long-term key, so whoever obtains that key
@@ -8,10 +8,12 @@ the handshake ended. RFC 8446 §1.2 (static RSA and DH cipher suites removed) an
 (forward secrecy); Diffie, van Oorschot, Wiener, "Authentication and authenticated key
 exchanges" (1992), who named the property.
 
-The weak variant is refkx's session over rsa2048-oaep key transport (refkx/session.py keeps
-it to show exactly this; `forward_secrecy` is False for it in refkx.kem); refkx as it is
-runs an ephemeral x25519 exchange, and the same stolen key opens nothing
-(`decrypt_recorded` in refkx/session.py raises).
+Both sessions are real TLS 1.3 handshakes between refkx.tls peers. The weak one negotiates
+rsa2048-oaep, refkx's key transport under a private-use code point (refkx/tls/groups.py:
+the design TLS 1.3 removed, kept to show this); the strong one negotiates x25519. Eve's
+decryption is a passive replay of RFC 8446 §7.1 from the recorded bytes alone: the key
+share, Transcript-Hash(ClientHello, ServerHello), the server's encrypted flight opened
+with the server handshake key, Transcript-Hash(..Finished), the application keys.
 
 CPython integers are not constant-time: refkx teaches and cross-checks; it does not
 protect production secrets.
@@ -19,62 +21,54 @@ protect production secrets.
 
 from __future__ import annotations
 
-from ... import session
 from ...errors import DecryptionError, InvalidKey, RefkxError
 from ...kem import KEMS
-from ...tls.record import CONTENT_APPLICATION_DATA, RecordProtection, split_records
-from ...rsa import generate_private_key
+from ...tls import Client
+from ...tls import extensions as ext
+from ...tls.groups import GROUP_NAMES
+from . import tlskit
 from .narrate import Narrator, Outcome, short
 
 NAME = "forward-secrecy"
 SUMMARY = "record now, steal the key later: RSA key transport vs an ephemeral exchange"
 
 TRANSPORT, EPHEMERAL = "rsa2048-oaep", "x25519"
-IDENTITY_BITS = 2048
 MESSAGES = (b"launch code: 0000", b"meet at the usual place")
 
 
-def record_session(kem_name: str, identity) -> list[tuple[str, bytes]]:
-    """Run a session and return the wire recording: [(direction, bytes)] in order."""
-    client = session.Client(kem=kem_name, server_key=identity.public_key())
-    server = session.Server(identity=identity, kems=[kem_name])
-    server.complete(client.finish(server.respond(client.hello())))
+def record_session(group: str, identity: tlskit.Identity) -> list[tuple[str, bytes]]:
+    """A TLS 1.3 session over `group`, as Eve records it: [(direction, bytes)]."""
+    tap = tlskit.Recorder()
+    to_server, to_client = tap.to_server, tap.to_client
+    transport = {"server_transport_key": identity.key.public_key()} if group == TRANSPORT else {}
+    client = Client(tlskit.HOST, groups=[group], pins=[identity.pin], **transport)
+    server = tlskit.server(identity, groups=[group], **(
+        {"transport_keys": {TRANSPORT: identity.key}} if group == TRANSPORT else {}))
+    result = tlskit.run_handshake(client, server, edit_to_server=to_server,
+                                  edit_to_client=to_client)
+    if not result.completed:
+        raise RuntimeError(f"the recorded handshake failed: {result}")
     for message in MESSAGES:
-        server.open(client.seal(message))
-        client.open(server.seal(b"ok: " + message))
-    server.open(client.close())
-    return [("client->server" if direction == "sent" else "server->client", data)
-            for direction, _, data in client.wire]
+        client.send(message)
+        tlskit.application_data(server, to_server(client.data_to_send()))
+        server.send(b"ok: " + message)
+        tlskit.application_data(client, to_client(server.data_to_send()))
+    return tap.recording
 
 
 def decrypt_recording(recording, leaked_key, say=None) -> list[tuple[str, bytes]]:
-    """What Eve does with a recording and the server's leaked RSA private key.
-
-    Raises (DecryptionError / InvalidKey) at the step where the attack fails."""
+    """Eve, with the recording and the server's leaked RSA key. Raises where it fails."""
     say = say or (lambda text: None)
-    client_hello = recording[0][1]
-    (_, _, hello_message), = split_records(client_hello)
-    _, _, kem_name, key_share = session.parse_hello(hello_message)
-    say(f"recorded ClientHello: KEM {kem_name}, key share {short(key_share)}")
-    say("step 1: recover the shared secret from the key share with the leaked RSA key")
-    shared = KEMS[TRANSPORT].decapsulate(key_share, leaked_key)     # fails for a DH share
+    hellos = tlskit.recorded_hellos(recording)
+    (group_code, key_share), = ext.decode_client_shares(
+        ext.find(hellos.client.extensions, ext.KEY_SHARE))
+    say(f"recorded ClientHello: group {GROUP_NAMES.get(group_code, hex(group_code))}, "
+        f"key share {short(key_share)}")
+    say("step 1: the shared secret from the key share, with the leaked RSA key")
+    shared = KEMS[TRANSPORT].decapsulate(key_share, leaked_key)      # fails for a DH share
     say(f"  -> shared secret {short(shared)}")
-    say("step 2: rerun the key schedule; open the server's encrypted flight")
-    suite, schedule = session.recorded_key_schedule(client_hello, recording[1][1], shared)
-    say(f"  -> client_application_traffic_secret_0 "
-        f"{short(schedule.client_application_traffic_secret_0)}")
-    say("step 3: decrypt every recorded application record")
-    readers = {"client->server": RecordProtection(schedule.client_application_traffic_secret_0,
-                                                  suite),
-               "server->client": RecordProtection(schedule.server_application_traffic_secret_0,
-                                                  suite)}
-    plaintexts = []
-    for direction, data in recording[3:]:          # after ClientHello, server flight, Finished
-        for _, header, fragment in split_records(data):
-            content_type, content = readers[direction].open(header + fragment)
-            if content_type == CONTENT_APPLICATION_DATA:
-                plaintexts.append((direction, content))
-    return plaintexts
+    say("step 2: RFC 8446 §7.1 over the recorded handshake; open the application records")
+    return tlskit.decrypt_recording(recording, shared)
 
 
 def attempt(recording, leaked_key, say=None) -> dict:
@@ -85,38 +79,38 @@ def attempt(recording, leaked_key, say=None) -> dict:
 
 
 def run(story: Narrator, full: bool = False) -> Outcome:
-    story.title("forward-secrecy: record now, steal the key later")
+    story.title("forward-secrecy: record now, steal the key later (TLS 1.3)")
     if full:
         story.point("(--full: this lesson has one size)")
-    story.step(f"The server's long-term identity (RSA-{IDENTITY_BITS}, fresh)")
-    identity = generate_private_key(IDENTITY_BITS)
+    story.step("The server's long-term RSA-2048 key and certificate (fresh, pinned)")
+    identity = tlskit.server_identity(None)
+    story.value("pin", identity.pin)
     recordings = {}
-    for kem_name in (TRANSPORT, EPHEMERAL):
-        story.step(f"Eve records a session that uses {kem_name}")
-        recordings[kem_name] = record_session(kem_name, identity)
-        total = sum(len(d) for _, d in recordings[kem_name])
-        story.point(f"{len(recordings[kem_name])} wire messages, {total} bytes, all ciphertext "
-                    "to Eve for now.")
+    for group in (TRANSPORT, EPHEMERAL):
+        story.step(f"Eve records a TLS 1.3 session that negotiates {group}")
+        recordings[group] = record_session(group, identity)
+        total = sum(len(d) for _, d in recordings[group])
+        story.point(f"{len(recordings[group])} flights, {total} bytes, all ciphertext to Eve "
+                    "for now.")
     story.say()
     story.say("Years later the server's RSA private key leaks (a stolen backup, a subpoena).")
 
     story.part(f"The weak variant: {TRANSPORT} key transport")
     story.step(f"Eve decrypts the {TRANSPORT} recording with the leaked key")
-    weak = attempt(recordings[TRANSPORT], identity, story.point)
+    weak = attempt(recordings[TRANSPORT], identity.key, story.point)
     for direction, text in weak["read"]:
         story.point(f"EVE READS ({direction}): {text.decode()}")
     weak_broken = [t for d, t in weak["read"] if d == "client->server"] == list(MESSAGES)
 
     story.part(f"refkx as it is: an ephemeral {EPHEMERAL} exchange, the RSA key only signs")
     story.step(f"Eve decrypts the {EPHEMERAL} recording with the leaked key")
-    ours = attempt(recordings[EPHEMERAL], identity, story.point)
+    ours = attempt(recordings[EPHEMERAL], identity.key, story.point)
     if ours["failure"]:
         story.point(f"-> FAILS ({ours['failure']}). The key share is an ephemeral {EPHEMERAL} "
                     "public key;")
-        story.point("   the RSA key only ever SIGNED. The private halves that could rebuild")
-        story.point("   the shared secret were erased when the handshake ended.")
-    refkx_held = ours["failure"] is not None and not ours["read"] \
-        and KEMS[EPHEMERAL].forward_secrecy
+        story.point("   the RSA key only ever SIGNED (CertificateVerify). The private halves")
+        story.point("   that could rebuild the shared secret were erased with the handshake.")
+    refkx_held = ours["failure"] is not None and not ours["read"]
 
     story.moral("RSA key transport encrypts the session secret to the server's long-term",
                 "key: whoever gets that key later decrypts every recorded session. With an",

@@ -45,11 +45,14 @@ class Outcome:
         return 0 if self.as_taught else 1
 
     def verdict_line(self) -> str:
-        weak = "broken" if self.weak_broken else "NOT broken"
-        held = "held" if self.refkx_held else "did NOT hold"
+        """The summaries say what the lesson teaches happens; a half that did not behave
+        that way is reported as "NOT ..., expected: <summary>"."""
+        weak = (f"broken ({self.weak_summary})" if self.weak_broken
+                else f"NOT broken (expected: {self.weak_summary})")
+        held = (f"held ({self.refkx_summary})" if self.refkx_held
+                else f"did NOT hold (expected: {self.refkx_summary})")
         head = "as taught" if self.as_taught else "NOT as taught"
-        return (f"verdict: {head}: weak variant {weak} ({self.weak_summary}); "
-                f"refkx {held} ({self.refkx_summary})")
+        return f"verdict: {head}: weak variant {weak}; refkx {held}"
 
 
 class Narrator:

@@ -226,7 +226,8 @@ def run(story: Narrator, full: bool = False) -> Outcome:
     story.point("noise and the equation for H has nothing to do with H.")
     story.step("Eve sends her forged record")
     for what, refused in ours["refusals"]:
-        story.point(f"{what}: {'REFUSED (RecordError, bad_record_mac)' if refused else '!! accepted'}")
+        verdict = "REFUSED (RecordError, bad_record_mac)" if refused else "!! accepted"
+        story.point(f"{what}: {verdict}")
     refkx_held = (ours["delivered"] == [KNOWN_MESSAGE, SECRET_MESSAGE]
                   and ours["H"] != ours["true_H"] and ours["inner_2"] != inner(SECRET_MESSAGE)
                   and all(refused for _, refused in ours["refusals"]))

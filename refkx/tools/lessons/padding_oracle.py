@@ -231,7 +231,8 @@ def bleichenbacher(n: int, e: int, c: int, oracle, budget: int = QUERY_BUDGET,
                         break
                 r += 1
         # Step 3: M_i = union over [a, b] in M_(i-1) and (a s_i - 3B + 1) / n <= r <=
-        # (b s_i - 2B) / n of [max(a, ceil((2B + r n) / s_i)), min(b, floor((3B - 1 + r n) / s_i))].
+        # (b s_i - 2B) / n of
+        # [max(a, ceil((2B + r n) / s_i)), min(b, floor((3B - 1 + r n) / s_i))].
         narrowed = []
         for a, b in M:
             for r in range(ceil_div(a * s - 3 * B + 1, n), (b * s - 2 * B) // n + 1):
@@ -395,7 +396,8 @@ def run(story: Narrator, full: bool = False) -> Outcome:
                   and ours["oaep_attack"]["recovered"] != weak["secret"])
 
     story.moral("A server that lets anyone see whether the PKCS #1 v1.5 padding was",
-                "right decrypts any recorded key transport for them, one query at a time. Answer every failure the same way (implicit rejection), or use",
+                "right decrypts any recorded key transport for them, one query at a time.",
+                "Answer every failure the same way (implicit rejection), or use",
                 "OAEP; TLS 1.3 removed RSA key transport altogether.")
     return Outcome(weak_broken, refkx_held,
                    f"secret decrypted with {weak['queries']} queries",

@@ -7,9 +7,10 @@ as the first: the attacker cannot read or change it, but can make it happen agai
 Mallory 10" paid three times). RFC 8446 §5.3 and §8 (0-RTT replay), and in general any
 protocol text on "replay protection", describe the attack.
 
-refkx's records (refkx/record.py, RFC 8446 §5.3) have no nonce on the wire: both sides count
-records, the receiver's count goes into the nonce, and a record sent again is opened with
-the next number's nonce, fails its tag, and kills the session (refkx/session.py).
+refkx's records (refkx/tls/record.py, RFC 8446 §5.3) have no nonce on the wire: both sides
+count records, the receiver's count goes into the nonce, and a record sent again is opened
+with the next number's nonce, fails its tag (bad_record_mac) and kills the connection
+(refkx/tls/connection.py).
 
 The weak record layer below exists only in this lesson. CPython integers are not
 constant-time: refkx teaches and cross-checks; it does not protect production secrets.
@@ -22,7 +23,8 @@ import secrets
 from ...errors import HandshakeError, InvalidTag
 from ...gcm import AESGCM, NONCE_SIZE, TAG_SIZE
 from ...tls.record import CONTENT_APPLICATION_DATA, HEADER_SIZE, record_header
-from ... import session
+from ...tls import Client
+from . import tlskit
 from .narrate import Narrator, Outcome
 
 NAME = "replay"
@@ -64,25 +66,28 @@ def against_weak() -> dict:
 
 
 def against_refkx() -> dict:
-    """The same replay against a refkx session (anonymous x25519; replay is about records,
-    not about who the peer is)."""
-    alice = session.Client(kem="x25519")
-    bank = session.Server(kems=["x25519"])
-    bank.complete(alice.finish(bank.respond(alice.hello())))
-    record = alice.seal(PAYMENT)
-    executed, refused = [bank.open(record)], False
+    """The same replay against refkx.tls: a pinned TLS 1.3 connection."""
+    identity = tlskit.server_identity(None)
+    alice = Client(tlskit.HOST, pins=[identity.pin])
+    bank = tlskit.server(identity)
+    if not tlskit.run_handshake(alice, bank).completed:
+        raise RuntimeError("the honest handshake failed")
+    alice.send(PAYMENT)
+    record = alice.data_to_send()
+    executed, refused, alert = [tlskit.application_data(bank, record)], False, None
     try:
-        executed.append(bank.open(record))    # Mallory's copy
-    except HandshakeError:
-        refused = True
-    # The refusal killed the session: even Alice's next genuine record is refused now.
+        executed.append(tlskit.application_data(bank, record))    # Mallory's copy
+    except HandshakeError as exc:
+        refused, alert = True, exc.alert
+    # The refusal killed the connection: Alice's next genuine record is not read either.
     try:
-        bank.open(alice.seal(b"hello?"))
-        session_dead = False
-    except HandshakeError:
-        session_dead = True
-    return {"record": record, "executed": executed, "refused": refused,
-            "session_dead": session_dead}
+        alice.send(b"hello?")
+        tlskit.application_data(bank, alice.data_to_send())
+        connection_dead = False
+    except (HandshakeError, ValueError):
+        connection_dead = True
+    return {"record": record, "executed": executed, "refused": refused, "alert": alert,
+            "connection_dead": connection_dead}
 
 
 def run(story: Narrator, full: bool = False) -> Outcome:
@@ -102,16 +107,17 @@ def run(story: Narrator, full: bool = False) -> Outcome:
 
     story.part("refkx: the receiver's sequence number is part of the nonce (RFC 8446 §5.3)")
     ours = against_refkx()
-    story.step("Alice pays Mallory once over a refkx session")
+    story.step("Alice pays Mallory once over a refkx.tls connection (TLS 1.3, pinned)")
     story.value("the record (header|C|T)", ours["record"])
     story.point(f"the bank opens record 0: {ours['executed'][0].decode()!r}  -> executed")
     story.step("Mallory sends the same bytes again")
     story.point("the bank opens it as record 1: nonce = write_iv XOR 1, not XOR 0;")
-    story.point("the tag fails: " + ("REFUSED (HandshakeError, bad_record_mac)"
+    story.point("the tag fails: " + (f"REFUSED (HandshakeError, alert {ours['alert']})"
                                     if ours["refused"] else "!! accepted"))
-    story.point("and the session is dead: " + ("Alice's next record is refused too"
-                                               if ours["session_dead"] else "!! still alive"))
-    refkx_held = ours["executed"] == [PAYMENT] and ours["refused"] and ours["session_dead"]
+    dead = ours["connection_dead"]
+    story.point("and the connection is dead: " + ("Alice's next record is not read either"
+                                                  if dead else "!! still alive"))
+    refkx_held = ours["executed"] == [PAYMENT] and ours["refused"] and ours["connection_dead"]
 
     story.moral("Authenticating each record is not enough: the receiver must also know",
                 "which record it expects. TLS 1.3 sends no nonce at all; both ends count",
@@ -119,5 +125,5 @@ def run(story: Narrator, full: bool = False) -> Outcome:
                 "reordered record fails authentication.")
     return Outcome(weak_broken, refkx_held,
                    f"one payment executed {len(weak['executed'])} times",
-                   "the copy refused with bad_record_mac, session closed",
+                   "the copy refused with bad_record_mac, connection closed",
                    facts={"weak": weak, "refkx": ours})

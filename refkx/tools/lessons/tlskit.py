@@ -44,7 +44,7 @@ class Identity:
 def key_for(role: str) -> RSAPrivateKey:
     """One fresh RSA-2048 key per role ("ca", "server", "mallory") and process: lessons
     that run in one process (the tests) share them; every new process draws new ones."""
-    return generate_private_key(IDENTITY_BITS)
+    return generate_private_key(key_size=IDENTITY_BITS)
 
 
 def now() -> datetime.datetime:
