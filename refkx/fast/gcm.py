@@ -35,11 +35,19 @@ The ideas
    output byte) pair - each translate call costs ~0.5 us of fixed overhead.)
 3. AES-GCM: the keystream for the whole message (and the tag mask CIPH_K(J_0)) comes from
    refkx.fast.aes in one pass and is XORed with the message as one big integer.
+4. Tables that grow with use. A key's tables cost more than a short record can repay, so
+   GHashKey starts cheap: inputs under SHOUP_MAX_BYTES (the first under a key) use one 256-entry
+   table of H with Shoup's byte-at-a-time Horner step, Z = (Z >> 8) ^ REDUCE_8[Z & 255] ^ M[a_j]
+   (`ghash_shoup`); then 4-bit tables, 32 per-nibble tables of 16 entries (`ghash_nibbles`, the
+   nibbles split by two bytes.translate calls); once BYTE_TABLES_AFTER bytes have been hashed
+   under the key, the 8-bit tables of idea 1. FastGCM builds only a T-table BlockAES and H up
+   front; messages under PIPELINE_MIN_BLOCKS blocks take their keystream from BlockAES, longer
+   ones from the FastAES lane pipeline (built once per key).
 
 Secret-dependent memory access (read before using this for anything but learning)
 ----------------------------------------------------------------------------------
-* Every GHASH table look-up (the list indexing in ghash_scalar and in the chained path's
-  map(T_j.__getitem__, ...)) is indexed by bytes of Y_(i-1) XOR X_i, which depend on the secret H; the
+* Every GHASH table look-up (the list indexing in ghash_scalar, ghash_nibbles, ghash_shoup
+  and in the chained path's map(T_j.__getitem__, ...)) is indexed by bytes of Y_(i-1) XOR X_i, which depend on the secret H; the
   tables are derived from H. This is the cache-timing channel of table-driven GHASH
   (Käsper & Schwabe, CHES 2009, discuss it and the bitsliced alternative).
 * AES inside refkx.fast.aes indexes S-box tables with secret bytes (see its docstring).
