@@ -47,8 +47,8 @@ The ideas
 Secret-dependent memory access (read before using this for anything but learning)
 ----------------------------------------------------------------------------------
 * Every GHASH table look-up (the list indexing in ghash_scalar, ghash_nibbles, ghash_shoup
-  and in the chained path's map(T_j.__getitem__, ...)) is indexed by bytes of Y_(i-1) XOR X_i, which depend on the secret H; the
-  tables are derived from H. This is the cache-timing channel of table-driven GHASH
+  and in the chained path's map(T_j.__getitem__, ...)) is indexed by bytes of Y_(i-1) XOR X_i,
+  which depend on the secret H; the tables are derived from H. This is the cache-timing channel of table-driven GHASH
   (Käsper & Schwabe, CHES 2009, discuss it and the bitsliced alternative).
 * AES inside refkx.fast.aes indexes S-box tables with secret bytes (see its docstring).
 * The tag comparison uses refkx.encoding.constant_time_equal; CPython ints are still not
