@@ -856,6 +856,14 @@ def test_serve_timeout_closes_a_silent_peer():
         assert result.returncode == 0 and result.stdout == b"ping\n", result.stderr
 
 
+def test_connect_missing_cafile_is_a_usage_error(tmp_path):
+    """A file named on the command line that is not there is a usage error (2), as for
+    serve --cert, not a refused peer (1)."""
+    result = refkx_command("connect", "127.0.0.1:9", "--cafile", str(tmp_path / "missing.pem"))
+    assert result.returncode == 2, result.stderr
+    assert b"missing.pem" in result.stderr and b"Traceback" not in result.stderr
+
+
 def test_bench_prints_its_implementation_line_before_results():
     env = {k: v for k, v in os.environ.items() if k != "REFKX_READABLE"}
     result = refkx_command("bench", "--quick", "--repeat", "1", "--sections", "aead",
