@@ -879,3 +879,17 @@ def test_bench_prints_its_implementation_line_before_results():
     results = next(i for i, line in enumerate(lines) if line.startswith("AES-128-GCM"))
     assert "implementation: readable" in lines[:results]
     assert "implementation: fast" not in lines
+
+
+def test_demo_with_pcap_and_keylog_needs_no_installed_package(tmp_path):
+    """`demo --pcap F --keylog F` on the bare standard library (-S: no site-packages).
+    test_demo.py decrypts the capture with tshark."""
+    pcap, keylog = tmp_path / "demo.pcap", tmp_path / "demo.keys"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "REFKX_READABLE")}
+    result = subprocess.run([sys.executable, "-S", "-m", "refkx", "demo", "--pcap", str(pcap),
+                             "--keylog", str(keylog)], cwd=ROOT, env=env, capture_output=True,
+                            timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    assert pcap.read_bytes()[:4] in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\n\r\r\n")
+    labels = {line.split()[0] for line in keylog.read_text().splitlines() if line.strip()}
+    assert {"CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0"} <= labels
