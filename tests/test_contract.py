@@ -893,3 +893,53 @@ def test_demo_with_pcap_and_keylog_needs_no_installed_package(tmp_path):
     assert pcap.read_bytes()[:4] in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\n\r\r\n")
     labels = {line.split()[0] for line in keylog.read_text().splitlines() if line.strip()}
     assert {"CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0"} <= labels
+
+
+@needs_certs
+def test_connect_refuses_a_tampered_record_with_bad_record_mac():
+    """A server (refkx.tls.Server over a raw socket) that flips one bit of its echo:
+    connect exits 1, says bad_record_mac and sends that alert (RFC 8446 §6.2, code 20)."""
+    from refkx.tls import ApplicationData, Server
+    identity = tls_certs.leaf()
+    seen = {}
+
+    def tampering_server(listener):
+        conn, _ = listener.accept()
+        conn.settimeout(20)
+        server = Server([identity.cert_der], identity.key, groups=["x25519"])
+        with conn:
+            while True:
+                data = conn.recv(65536)
+                if not data:
+                    return
+                events = server.receive(data)
+                conn.sendall(server.data_to_send())
+                if any(isinstance(event, ApplicationData) for event in events):
+                    break
+            server.send(b"echo\n")
+            record = bytearray(server.data_to_send())
+            record[-1] ^= 1                               # the last byte of the tag
+            conn.sendall(bytes(record))
+            reply = b""
+            while True:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                reply += chunk
+            seen["reply"] = reply
+            try:
+                server.receive(reply)                     # the client's alert, decrypted
+            except errors.HandshakeError as exc:
+                seen["alert"] = exc.alert
+
+    with _listener() as listener:
+        thread = threading.Thread(target=tampering_server, args=(listener,), daemon=True)
+        thread.start()
+        result = refkx_command("connect", f"127.0.0.1:{listener.getsockname()[1]}", "--pin",
+                               identity.pin, "--groups", "x25519", "--timeout", "10",
+                               stdin=b"hello\n")
+        thread.join(20)
+    assert result.returncode == 1, result.stderr
+    assert b"bad_record_mac" in result.stderr and b"Traceback" not in result.stderr
+    assert result.stdout == b""
+    assert seen.get("alert") == "bad_record_mac", seen
