@@ -60,6 +60,44 @@ def test_handshake_error_carries_its_alert():
     assert errors.CertificateError("x", "unknown_ca").alert == "unknown_ca"
 
 
+# RFC 8446 §6, enum AlertDescription: the names `.alert` may hold.
+RFC8446_ALERTS = {
+    "close_notify", "unexpected_message", "bad_record_mac", "record_overflow",
+    "handshake_failure", "bad_certificate", "unsupported_certificate", "certificate_revoked",
+    "certificate_expired", "certificate_unknown", "illegal_parameter", "unknown_ca",
+    "access_denied", "decode_error", "decrypt_error", "protocol_version",
+    "insufficient_security", "internal_error", "inappropriate_fallback", "user_canceled",
+    "missing_extension", "unsupported_extension", "unrecognized_name",
+    "bad_certificate_status_response", "unknown_psk_identity", "certificate_required",
+    "no_application_protocol"}
+
+
+def test_every_alert_the_library_raises_is_an_rfc8446_name():
+    """Reads refkx/ for HandshakeError / CertificateError (and subclasses) built with a
+    literal alert: each one must be an RFC 8446 §6 description name."""
+    import ast
+    classes = {"HandshakeError", "CertificateError", "_PeerAlert"}
+    found = {}
+    for path in (ROOT / "refkx").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            if name not in classes:
+                continue
+            candidates = node.args[1:2] + [k.value for k in node.keywords if k.arg == "alert"]
+            for value in candidates:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    found.setdefault(value.value, f"{path.name}:{node.lineno}")
+    assert len(found) >= 8                       # the walk does see the library's raises
+    strays = {alert: where for alert, where in found.items() if alert not in RFC8446_ALERTS}
+    assert not strays
+    from refkx.tls import alerts
+    table = next(v for v in vars(alerts).values()
+                 if isinstance(v, dict) and "bad_record_mac" in v)
+    assert set(table) <= RFC8446_ALERTS and table["bad_record_mac"] == 20
+
+
 # -- symmetric ------------------------------------------------------------------------------
 def test_aes_and_aesgcm():
     from refkx.aes import AES
@@ -478,6 +516,11 @@ def test_impl_active_values():
     assert active and set(active.values()) <= {"readable", "fast"}
     with impl.using("readable"):
         assert set(impl.active().values()) == {"readable"}
+    with impl.using(impl.active()["gcm"]):             # restores whatever ran before
+        impl.use("readable")
+        assert set(impl.active().values()) == {"readable"}
+        impl.use("fast")
+        assert set(impl.active().values()) == {"fast"}
 
 
 def test_refkx_readable_environment():
