@@ -159,12 +159,3 @@ def test_hybrid_refkx_server_openssl_client():
     theirs = dk.decapsulate(enc[:1088]) + x_key.exchange(
         pyca_x25519.X25519PublicKey.from_public_bytes(enc[1088:]))
     assert theirs == shared_secret
-
-
-@pytest.mark.parametrize("name", ["mlkem768", "x25519mlkem768"])
-def test_session_runs_over_mlkem(name):
-    from refkx.session import Client, Server
-    client, server = Client(name), Server(kems=[name])
-    server.complete(client.finish(server.respond(client.hello())))
-    assert server.open(client.seal(b"ping")) == b"ping"
-    assert client.kem_name == server.kem_name == name

@@ -129,7 +129,8 @@ def test_rfc8448_client_hello_reproduced_key_share():
 
 
 # -- refkx <-> refkx -------------------------------------------------------------------------
-@pytest.mark.parametrize("group", ["x25519", "x448", "ffdhe2048", "modp2048"])
+@pytest.mark.parametrize("group", ["x25519", "x448", "ffdhe2048", "modp2048", "mlkem768",
+                                   "x25519mlkem768"])
 def test_handshake_and_echo_per_group(group):
     client, server = connected_pair(client_options={"groups": [group]},
                                     server_options={"groups": [group]})
