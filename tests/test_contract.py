@@ -403,7 +403,7 @@ def test_rsa_kem_public_bytes_are_spki():
 @pytest.fixture(scope="module")
 def pki(rsa_key):
     from refkx import rsa, x509
-    leaf_key = rsa.generate_private_key(65537, 2048)
+    leaf_key = _leaf_key()
     now = datetime.datetime.now(UTC)
     root = x509.issue_certificate(rsa_key, rsa_key, "CN=contract root,O=refkx", ca=True,
                                   path_length=1)
@@ -499,7 +499,14 @@ def test_verify_chain(pki):
         assert caught.value.alert == alert, options
 
 
-_STRAY = []
+_STRAY, _LEAF = [], []
+
+
+def _leaf_key():
+    if not _LEAF:
+        from refkx import rsa
+        _LEAF.append(rsa.generate_private_key(65537, 2048))
+    return _LEAF[0]
 
 
 def _stray_key():
@@ -674,7 +681,7 @@ def _read_record(conn):
 
 
 def _client_hello_groups(record):
-    """(groups with a key share, supported_groups) from one ClientHello record (RFC 8446 §4.1.2)."""
+    """(groups with a key share, supported_groups) of one ClientHello record, RFC 8446 §4.1.2."""
     body = record[5 + 4:]
     at = 2 + 32
     at += 1 + body[at]                                    # legacy_session_id
@@ -844,6 +851,33 @@ def test_serve_takes_a_pkcs1_key_and_a_chain_leaf_first(tmp_path):
         lines = stderr_lines(result)
         assert f"pin: {identity.pin}" in lines and "suite: TLS_AES_128_GCM_SHA256" in lines
         assert any(line.startswith("subject: ") and "localhost" in line for line in lines)
+
+
+def _pem(certificate):
+    return (b"-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(certificate.der)
+            + b"-----END CERTIFICATE-----\n")
+
+
+def test_serve_sends_the_whole_chain_from_cert(tmp_path, pki):
+    """--cert holding leaf then intermediate, --key PKCS#1: a client that trusts only the
+    root validates through the intermediate, so the server sent both, in order."""
+    from refkx import serialization as s
+    root, middle, leaf, _ = pki
+    certfile, keyfile = tmp_path / "chain.pem", tmp_path / "key.pem"
+    rootfile = tmp_path / "root.pem"
+    certfile.write_bytes(_pem(leaf) + _pem(middle))
+    keyfile.write_bytes(_leaf_key().private_bytes(s.Encoding.PEM,
+                                                  s.PrivateFormat.TraditionalOpenSSL))
+    rootfile.write_bytes(_pem(root))
+    with ServeProcess("--cert", str(certfile), "--key", str(keyfile)) as server:
+        assert server.pin == leaf.spki_pin()
+        result = server.connect("--cafile", str(rootfile), "--servername", "localhost")
+        assert result.returncode == 0, result.stderr
+        assert "subject: CN=localhost" in stderr_lines(result)
+    certfile.write_bytes(_pem(leaf))                     # the leaf alone: no path to the root
+    with ServeProcess("--cert", str(certfile), "--key", str(keyfile)) as server:
+        result = server.connect("--cafile", str(rootfile), "--servername", "localhost")
+        assert result.returncode == 1 and b"unknown_ca" in result.stderr, result.stderr
 
 
 @needs_certs
