@@ -799,6 +799,10 @@ def test_serve_default_group_preference_and_hello_retry():
             assert result.returncode == 0, (offered, result.stderr)
             assert f"group: {chosen}" in stderr_lines(result), (offered, result.stderr)
             assert result.stdout == b"ping\n"
+        # without --cert: a self-signed certificate for localhost, the pin it printed
+        lines = stderr_lines(result)
+        assert f"pin: {server.pin}" in lines
+        assert any(line.startswith("subject: ") and "localhost" in line for line in lines)
 
 
 def test_serve_own_groups_order_is_its_preference_and_both_sides_keylog(tmp_path):
