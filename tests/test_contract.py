@@ -468,6 +468,26 @@ def test_certificate_attributes(pki):
     from refkx import serialization as s
     spki = leaf.public_key().public_bytes(s.Encoding.DER, s.PublicFormat.SubjectPublicKeyInfo)
     assert leaf.spki_pin() == "sha256//" + base64.b64encode(hashlib.sha256(spki).digest()).decode()
+    own = _der_children(_der_children(leaf.der)[0])[6]    # RFC 5280 §4.1: the SPKI field
+    assert leaf.spki_pin() == "sha256//" + base64.b64encode(hashlib.sha256(own).digest()).decode()
+
+
+def _der_children(der):
+    """The encodings inside one DER SEQUENCE (X.690 §8.1: tag, short or long length)."""
+    def header_and_length(at):
+        first = der[at + 1]
+        if first < 0x80:
+            return 2, first
+        count = first & 0x7F
+        return 2 + count, int.from_bytes(der[at + 2:at + 2 + count], "big")
+    header, length = header_and_length(0)
+    assert header + length == len(der)
+    children, at = [], header
+    while at < len(der):
+        child_header, child_length = header_and_length(at)
+        children.append(der[at:at + child_header + child_length])
+        at += child_header + child_length
+    return children
 
 
 def test_certificate_against_pyca(pki):
