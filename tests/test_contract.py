@@ -294,6 +294,30 @@ def test_kem_names_and_hybrid_sizes():
     assert hybrid.decapsulate(enc, private_key) == secret
 
 
+@pytest.mark.parametrize("name,public,enc", [("mlkem512", 800, 768), ("mlkem768", 1184, 1088),
+                                             ("mlkem1024", 1568, 1568)])
+def test_kem_mlkem_sizes(name, public, enc):
+    from refkx.kem import KEMS
+    kem = KEMS[name]
+    private_key, public_bytes = kem.generate_keypair()
+    secret, ciphertext = kem.encapsulate(public_bytes)
+    assert (len(public_bytes), len(ciphertext), len(secret)) == (public, enc, 32)
+    assert (kem.public_key_size, kem.enc_size, kem.shared_secret_size) == (public, enc, 32)
+    assert kem.decapsulate(ciphertext, private_key) == secret
+
+
+def test_every_kem_round_trips():
+    """Every KEMS entry but the two big RSA sizes (key generation takes seconds)."""
+    from refkx.kem import KEMS
+    for name, kem in KEMS.items():
+        if name in ("rsa3072-oaep", "rsa4096-oaep"):
+            continue
+        assert kem.name == name
+        private_key, public_bytes = kem.generate_keypair()
+        secret, enc = kem.encapsulate(public_bytes)
+        assert kem.decapsulate(enc, private_key) == secret, name
+
+
 def test_hybrid_layout_is_mlkem_then_x25519():
     """draft-ietf-tls-ecdhe-mlkem: ek || X25519 public, c || X25519 public, K || X25519 secret."""
     from refkx import mlkem, x25519
