@@ -182,7 +182,7 @@ def bench_dh(args) -> None:
         pow(g, x, p)
         pow(y_peer, x, p)
 
-    for _ in range(40):                                # past refkx.fast.dh.BUILD_AFTER: table built
+    for _ in range(40):                                # past refkx.fast.dh.ROWS_PER_CALL steps: table built
         ours()
     compare(f"keygen + exchange ({bits}-bit exponents) vs bare pow", ours, bare, args.repeat,
             note="(> 1: faster than bare pow)")
@@ -393,6 +393,177 @@ def bench_mlkem(args) -> None:
           f"Decaps {_fmt(_time_alone(lambda: key.decapsulate(ciphertext), args.repeat))}")
 
 
+# --- Goals of the speed work: short messages, fresh keys, one block, X448, RSA keygen ---------
+# Each row alternates the two sides round by round (`goal_rounds` rounds) and reports the median
+# of the per-round ratios (peer time / refkx time) and their spread (lowest-highest round).
+
+def _goal_row(label: str, ours, theirs, rounds: int, budget: float = 0.2, note: str = "") -> None:
+    n_ours, n_theirs = _calls_per_run(ours, budget), _calls_per_run(theirs, budget)
+    t_ours, t_theirs, ratios = [], [], []
+    for _ in range(rounds):
+        per = []
+        for fn, n, acc in ((ours, n_ours, t_ours), (theirs, n_theirs, t_theirs)):
+            start = time.process_time()
+            for _ in range(n):
+                fn()
+            acc.append((time.process_time() - start) / n)
+            per.append(acc[-1])
+        ratios.append(per[1] / per[0])
+    _print_goal(label, t_ours, t_theirs, ratios, note)
+
+
+def _print_goal(label, t_ours, t_theirs, ratios, note="") -> None:
+    mo, mt = statistics.median(t_ours), statistics.median(t_theirs)
+    print(f"  {label:<52} refkx {_fmt(mo):>9}  peer {_fmt(mt):>9}  ratio median "
+          f"{statistics.median(ratios):5.2f}x (spread {min(ratios):.2f}-{max(ratios):.2f}) {note}")
+    RESULTS.append((label, mo, mt, statistics.median(ratios), min(ratios), max(ratios)))
+
+
+def _absolute_row(label: str, fn, rounds: int, budget: float = 0.2, note: str = "") -> None:
+    n = _calls_per_run(fn, budget)
+    times = []
+    for _ in range(rounds):
+        start = time.process_time()
+        for _ in range(n):
+            fn()
+        times.append((time.process_time() - start) / n)
+    print(f"  {label:<52} refkx {_fmt(statistics.median(times)):>9}  "
+          f"(spread {_fmt(min(times))}-{_fmt(max(times))}) {note}")
+
+
+def goals_gcm(args) -> None:
+    print("Goals: AES-GCM with a fresh key per message, AESGCM(key), one AES block (tlslite-ng 0.8.2, pyaes 1.6.1)")
+    cf = _peer("tlslite.utils.cipherfactory", "tlslite-ng==0.8.2")
+    from refkx import aes, gcm
+    key, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+    if cf is not None:
+        for size in (64, KIB):
+            data = secrets.token_bytes(size)
+            assert gcm.AESGCM(key).encrypt(nonce, data, None) == bytes(
+                cf.createAESGCM(bytearray(key), ["python"]).seal(bytearray(nonce), bytearray(data), bytearray()))
+            _goal_row(f"AES-GCM seal {'64 B' if size == 64 else '1 KiB'}, fresh key per message",
+                      lambda: gcm.AESGCM(key).encrypt(nonce, data, None),
+                      lambda: cf.createAESGCM(bytearray(key), ["python"]).seal(
+                          bytearray(nonce), bytearray(data), bytearray()), args.goal_rounds)
+    _absolute_row("AESGCM(key) construction", lambda: gcm.AESGCM(key), args.goal_rounds)
+    from refkx import impl
+    twin = impl.fast("gcm")
+    if twin is not None:
+        _absolute_row("  + its fast per-key state (BlockAES, H), paid by the first seal",
+                      lambda: twin.FastGCM(key), args.goal_rounds)
+    if cf is not None:
+        _absolute_row("  tlslite-ng createAESGCM(key), for comparison",
+                      lambda: cf.createAESGCM(bytearray(key), ["python"]), args.goal_rounds)
+    block = secrets.token_bytes(16)
+    ours = aes.AES(key)
+    expected = ours.encrypt_block(block)
+    rijndael = _peer("tlslite.utils.rijndael", "tlslite-ng==0.8.2")
+    if rijndael is not None:
+        theirs = rijndael.Rijndael(bytearray(key), 16)
+        assert bytes(theirs.encrypt(bytearray(block))) == expected
+        _goal_row("AES-128 one block, key schedule reused (tlslite-ng)",
+                  lambda: ours.encrypt_block(block), lambda: theirs.encrypt(bytearray(block)),
+                  args.goal_rounds)
+    pyaes = _peer("pyaes", "pyaes==1.6.1")
+    if pyaes is not None:
+        theirs_pyaes = pyaes.AES(key)
+        assert bytes(theirs_pyaes.encrypt(list(block))) == expected
+        _goal_row("AES-128 one block, key schedule reused (pyaes)",
+                  lambda: ours.encrypt_block(block), lambda: theirs_pyaes.encrypt(list(block)),
+                  args.goal_rounds)
+
+
+def goals_curves(args) -> None:
+    print("Goals: X448 and X25519 against tlslite-ng 0.8.2 (tlslite.utils.x25519)")
+    tx = _peer("tlslite.utils.x25519", "tlslite-ng==0.8.2")
+    if tx is None:
+        return
+    from refkx import x448, x25519
+    for name, module, peer_fn, peer_base, size in (
+            ("X448", x448, tx.x448, tx.X448_G, 56), ("X25519", x25519, tx.x25519, tx.X25519_G, 32)):
+        k, k_peer = secrets.token_bytes(size), secrets.token_bytes(size)
+        private = getattr(module, f"{name}PrivateKey")
+        peer_public = private.from_private_bytes(k_peer).public_key()
+        u = peer_public.public_bytes_raw()
+        assert bytes(peer_fn(bytearray(k), bytearray(u))) == private.from_private_bytes(k).exchange(peer_public)
+        _goal_row(f"{name} exchange", lambda: private.from_private_bytes(k).exchange(peer_public),
+                  lambda: peer_fn(bytearray(k), bytearray(u)), args.goal_rounds)
+        _goal_row(f"{name} keygen (public key of a fresh private key)",
+                  lambda: private.from_private_bytes(k).public_key(),
+                  lambda: peer_fn(bytearray(k), bytearray(peer_base)), args.goal_rounds)
+
+
+def goals_rsa_keygen(args) -> None:
+    print(f"Goals: RSA key generation against tlslite-ng 0.8.2 (Python_RSAKey.generate), "
+          f"{args.keys} keys per side, alternating key by key")
+    python_rsakey = _peer("tlslite.utils.python_rsakey", "tlslite-ng==0.8.2")
+    if python_rsakey is None:
+        return
+    from refkx import rsa
+    for bits in (int(b) for b in args.rsa_sizes.split(",")):
+        t_ours, t_theirs = [], []
+        for _ in range(args.keys):
+            start = time.process_time()
+            rsa.generate_private_key(bits)
+            t_ours.append(time.process_time() - start)
+            start = time.process_time()
+            python_rsakey.Python_RSAKey.generate(bits)
+            t_theirs.append(time.process_time() - start)
+        # one key's time is geometric-like (the number of candidates), so the per-key ratios
+        # spread widely; the ratio of medians and the ratio of means are the figures to read
+        med = statistics.median(t_theirs) / statistics.median(t_ours)
+        mean = statistics.mean(t_theirs) / statistics.mean(t_ours)
+        q_o = statistics.quantiles(t_ours, n=4)
+        q_t = statistics.quantiles(t_theirs, n=4)
+        print(f"  RSA-{bits} keygen  refkx median {_fmt(statistics.median(t_ours))} "
+              f"(quartiles {_fmt(q_o[0])}-{_fmt(q_o[2])})  peer median {_fmt(statistics.median(t_theirs))} "
+              f"(quartiles {_fmt(q_t[0])}-{_fmt(q_t[2])})  ratio of medians {med:.2f}x, "
+              f"of means {mean:.2f}x")
+        RESULTS.append((f"RSA-{bits} keygen", statistics.median(t_ours),
+                        statistics.median(t_theirs), med, mean))
+
+
+_FIRST_CALLS = r"""
+import sys, time
+sys.path.insert(0, {root!r})
+from refkx import dh, x25519
+calls = {calls}
+if {what!r} == "dh":
+    group = dh.FFDHE2048
+    fn = lambda: dh.DHPrivateKey.generate(group).public_key()
+else:
+    fn = lambda: x25519.X25519PrivateKey.generate().public_key()
+times = []
+for _ in range(calls):
+    start = time.process_time()
+    fn()
+    times.append(time.process_time() - start)
+print(" ".join(repr(t) for t in times))
+"""
+
+
+def goals_first_calls(args) -> None:
+    print("Goals: the first public keys in a fresh process (no table-building cliff); "
+          "bare pow(g, x, p) for comparison")
+    import subprocess
+    root = str(Path(__file__).resolve().parents[1])
+    for what, label, calls in (("dh", "ffdhe2048 keygen", 20), ("x25519", "X25519 public key", 20)):
+        runs = []
+        for _ in range(args.goal_rounds):
+            out = subprocess.run([sys.executable, "-c", _FIRST_CALLS.format(root=root, calls=calls, what=what)],
+                                 capture_output=True, text=True, check=True, timeout=300).stdout
+            runs.append([float(t) for t in out.split()])
+        per_call = [statistics.median(run[i] for run in runs) for i in range(calls)]
+        print(f"  {label}, calls 1-{calls} (median over {len(runs)} processes): first "
+              f"{_fmt(per_call[0])}, slowest {_fmt(max(per_call))} (call {per_call.index(max(per_call)) + 1}), "
+              f"calls 1-5 {' '.join(_fmt(t) for t in per_call[:5])}, last {_fmt(per_call[-1])}")
+    from refkx import dh
+    group = dh.FFDHE2048
+    _absolute_row("bare pow(g, x, p) with a 225-bit x (ffdhe2048)",
+                  lambda: pow(group.g, secrets.randbits(group.exponent_bits) | 2, group.p),
+                  args.goal_rounds)
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -411,7 +582,13 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="skip the 1 MiB runs")
     parser.add_argument("--repeat", type=int, default=5, help="alternating runs per side")
     parser.add_argument("--only", default="gcm,ctr,x25519,dh,rsa,mlkem,tls",
-                        help="comma-separated subset of gcm,ctr,x25519,dh,rsa,mlkem,tls")
+                        help="comma-separated subset of gcm,ctr,x25519,dh,rsa,mlkem,tls and the "
+                             "speed goals goals-gcm,goals-curves,goals-rsa-keygen,goals-first-calls "
+                             "(or goals for all four)")
+    parser.add_argument("--goal-rounds", type=int, default=9,
+                        help="alternating rounds per goal row (median and spread of their ratios)")
+    parser.add_argument("--keys", type=int, default=30, help="RSA keys per side and size (goals)")
+    parser.add_argument("--rsa-sizes", default="2048,3072,4096", help="RSA key sizes (goals)")
     args = parser.parse_args(argv)
     print(machine())
     from refkx import impl
@@ -420,8 +597,12 @@ def main(argv=None) -> int:
                                 ", ".join(f"{k} {v}" for k, v in impl.active().items())))
     print("ratio = peer time / refkx time (> 1: refkx faster); CPU time, min of runs\n")
     benches = {"gcm": bench_gcm, "ctr": bench_ctr, "x25519": bench_x25519, "dh": bench_dh,
-               "rsa": bench_rsa, "mlkem": bench_mlkem, "tls": bench_tls}
-    for name in args.only.split(","):
+               "rsa": bench_rsa, "mlkem": bench_mlkem, "tls": bench_tls,
+               "goals-gcm": goals_gcm, "goals-curves": goals_curves,
+               "goals-rsa-keygen": goals_rsa_keygen, "goals-first-calls": goals_first_calls}
+    only = args.only.replace("goals", "goals-gcm,goals-curves,goals-rsa-keygen,goals-first-calls"
+                             ) if "goals" in args.only.split(",") else args.only
+    for name in only.split(","):
         benches[name.strip()](args)
         print()
     return 0

@@ -26,6 +26,7 @@ production secrets (table lookups indexed by secret bytes leak via caches).
 
 from __future__ import annotations
 
+from . import impl
 from .encoding import require_bytes
 
 BLOCK_SIZE = 16                     # bytes; 128-bit blocks (§1)
@@ -280,11 +281,20 @@ class AES:
         key = _check_key(key)
         self.key_size = len(key)
         self.Nr = NR_BY_KEY_SIZE[len(key)]
+        self._key = key
         self._round_keys = _round_keys(key_expansion(key))
+        self._fast = None          # (twin module, its one-block cipher), built on first fast call
 
     def encrypt_block(self, block: bytes) -> bytes:
-        """§5.1 CIPHER on one 16-byte block."""
-        return cipher(_check_block(block), self._round_keys)
+        """§5.1 CIPHER on one 16-byte block (refkx.fast.aes.BlockAES while refkx.impl selects
+        the fast "aes" implementation: same values)."""
+        block = _check_block(block)
+        twin = impl.fast("aes")
+        if twin is not None:
+            if self._fast is None or self._fast[0] is not twin:
+                self._fast = (twin, twin.BlockAES(self._key))
+            return self._fast[1].encrypt_block(block)
+        return cipher(block, self._round_keys)
 
     def decrypt_block(self, block: bytes) -> bytes:
         """§5.3 INVCIPHER on one 16-byte block."""

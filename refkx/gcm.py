@@ -165,9 +165,24 @@ class AESGCM:
         if 8 * len(key) not in KEY_BITS:
             raise ValueError(f"AESGCM key must be 16, 24 or 32 bytes, not {len(key)}")
         self._key = key
-        self._cipher = self._cipher_class(key)
-        self._H = self._cipher.encrypt_block(bytes(BLOCK_SIZE))   # §7.1 step 1: H = CIPH_K(0^128)
+        self._readable = None      # (CIPH_K, H), built on first readable call
         self._fast = None          # (twin module, its per-key state), built on first fast call
+
+    @property
+    def _cipher(self):
+        """The block cipher CIPH_K (`_cipher_class(key)`), built on first use."""
+        return self._readable_state()[0]
+
+    @property
+    def _H(self) -> bytes:
+        """§7.1 step 1: the hash subkey H = CIPH_K(0^128), computed on first use."""
+        return self._readable_state()[1]
+
+    def _readable_state(self):
+        if self._readable is None:
+            cipher = self._cipher_class(self._key)
+            self._readable = (cipher, cipher.encrypt_block(bytes(BLOCK_SIZE)))
+        return self._readable
 
     def _fast_core(self):
         """The fast twin's per-key state if refkx.impl selects it now, else None (readable)."""
@@ -232,7 +247,7 @@ class AESGCM:
         return self._gctr(self._cipher.encrypt_block, inc_32(J_0), C)  # step 4: P = GCTR(inc_32(J_0), C)
 
     def __repr__(self) -> str:
-        return f"AESGCM(<{8 * self._cipher.key_size}-bit key>)"
+        return f"AESGCM(<{8 * len(self._key)}-bit key>)"
 
 
 # --- spec-shaped functions -------------------------------------------------------

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(not HAVE_X509, reason="refkx.x509 not available"
 
 
 def _args(**kw):
-    defaults = dict(kem="x25519", mitm=False, forward_secrecy=False, pcap=None, keylog=None)
+    defaults = dict(kem=None, mitm=False, forward_secrecy=False, pcap=None, keylog=None)
     defaults.update(kw)
     return argparse.Namespace(**defaults)
 

@@ -226,6 +226,40 @@ def test_x25519_fast_non_canonical_u(k, small):
         assert x25519_fast.x25519(k, u) == readable_x25519(k, u)
 
 
+def test_x25519_fast_table_built_in_steps_then_used():
+    # Each public key before the table is complete adds ROWS_PER_CALL rows (and uses the
+    # ladder); the finished table gives the same u as the ladder, RFC 7748 §6.1 vector included.
+    from refkx.x25519 import x25519 as readable_x25519
+    table = x25519_fast._build_table()
+    assert len(table) == x25519_fast._WINDOWS and len(table[0]) == 1 << x25519_fast.WINDOW
+    alice = bytes.fromhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a")
+    k = x25519_fast.decode_scalar(alice)
+    assert x25519_fast.base_mult(k).to_bytes(32, "little").hex() == \
+        "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"
+    for seed in range(5):
+        scalar = bytes([seed + 1]) * 32
+        assert x25519_fast.base_mult(x25519_fast.decode_scalar(scalar)).to_bytes(32, "little") \
+            == readable_x25519(scalar, (9).to_bytes(32, "little"))
+
+
+def test_x25519_fast_ladder_fold_bounds_close():
+    # One step on magnitudes (module docstring of ladder): one fold for the inner values, two
+    # for the values that leave the step; the start bound must hold again at the end.
+    def fold(bound, times):
+        for _ in range(times):
+            bound = 2**255 + (bound // 2**255 + 1) * 19
+        return bound
+    start = 2**255 + 2**40
+    A = B = C = D = 2 * start
+    AA, BB, DA, CB = fold(A * A, 1), fold(B * B, 1), fold(D * A, 1), fold(C * B, 1)
+    assert max(AA, BB, DA, CB) < 2**262
+    x_3 = fold((DA + CB) ** 2, 2)
+    z_3 = fold(fold((DA + CB) ** 2, 1) * x25519_fast.P, 2)
+    E = AA + BB
+    x_2, z_2 = fold(AA * BB, 2), fold((AA + x25519_fast.A24 * E) * E, 2)
+    assert max(x_3, z_3, x_2, z_2) <= start
+
+
 def test_x25519_fast_edwards_constants():
     # the Edwards base point maps to u = 9, and d is -121665/121666 (RFC 7748 §4.1)
     x, y = x25519_fast._edwards_base_point()
@@ -258,7 +292,7 @@ def _dh_records():
 
 @pytest.mark.parametrize("rec", _dh_records())
 def test_dh_fast_table_on_published_public_values(rec):
-    # The vector tests reach fixed_base_pow before it builds a table (BUILD_AFTER uses); this
+    # The vector tests reach fixed_base_pow while its table is still growing; this
     # runs the published key pairs through the table itself.
     p, q, g = (int(rec[k], 16) for k in ("P", "Q", "G"))
     for who in ("CAVS", "IUT"):
@@ -291,16 +325,22 @@ def test_dh_fast_non_two_generator(x):
     assert _table(group.g, group.p, 224, 5).pow(x) == pow(group.g, x, group.p)
 
 
-def test_dh_fast_table_built_after_uses():
+def test_dh_fast_table_grows_in_steps():
+    # Every call adds ROWS_PER_CALL rows and already uses them (pow() on the high digits);
+    # the table is complete after ceil(rows / ROWS_PER_CALL) calls.
     from refkx.dh_groups import FFDHE3072 as group
     bits = 200
     key = (group.g, group.p, bits)
     dh_fast._TABLES.pop(key, None)
-    dh_fast._USES.pop(key, None)
-    for i in range(dh_fast.BUILD_AFTER + 2):
-        x = secrets.randbits(bits)
+    dh_fast._GROWING.pop(key, None)
+    rows = -(-bits // dh_fast.WINDOW)
+    calls = -(-rows // dh_fast.ROWS_PER_CALL)
+    for i in range(calls + 2):
+        x = secrets.randbits(bits) if i % 3 else (0, 1, 2**bits - 1)[i % 9 // 3]
         assert dh_fast.fixed_base_pow(group.g, group.p, x, bits) == pow(group.g, x, group.p)
-        assert (key in dh_fast._TABLES) == (i + 1 >= dh_fast.BUILD_AFTER)
+        if i + 1 < calls:
+            assert len(dh_fast._GROWING[key].rows) == (i + 1) * dh_fast.ROWS_PER_CALL
+        assert (key in dh_fast._TABLES) == (i + 1 >= calls)
     x = secrets.randbits(bits + 50)                      # longer than the table: pow() fallback
     assert dh_fast.fixed_base_pow(group.g, group.p, x, bits) == pow(group.g, x, group.p)
 
@@ -390,7 +430,7 @@ def test_public_x25519_same_on_both_paths(a, b):
 def test_public_dh_same_on_both_paths():
     from refkx import dh
     group = dh.FFDHE2048
-    keys = [dh.DHPrivateKey.generate(group) for _ in range(dh_fast.BUILD_AFTER + 3)]
+    keys = [dh.DHPrivateKey.generate(group) for _ in range(16)]
     publics = [k.public_key().y for k in keys]                 # the table is built on the way
     assert publics == [pow(group.g, k.x, group.p) for k in keys]
     with impl.using("readable"):

@@ -19,7 +19,7 @@ from refkx import impl
 from refkx.kat import VECTORS_DIR, area_cases
 from refkx.kat import wycheproof
 
-READABLE_RSA_DECRYPTION_EVERY = 4
+READABLE_RSA_DECRYPTION_EVERY = 8
 RSA_DECRYPTION_FILES = ("rsa_oaep_", "rsa_pkcs1_")
 SOURCES = Path(__file__).resolve().parents[1] / "vectors" / "SOURCES.md"
 

@@ -57,13 +57,16 @@ from functools import lru_cache
 from ..aes import BLOCK_SIZE, NR_BY_KEY_SIZE, SBOX, key_expansion
 from ..encoding import require_bytes
 
-__all__ = ["FastAES", "ctr_xor"]
+__all__ = ["FastAES", "BlockAES", "ctr_xor"]
 
 _SBOX = bytes(SBOX)
 # _XOR[k] is the translate table x -> x XOR k (64 KiB in all, built once).
 _IDENTITY = int.from_bytes(bytes(range(256)), "big")
 _XOR = [(_IDENTITY ^ int.from_bytes(bytes([k]) * 256, "big")).to_bytes(256, "big")
         for k in range(256)]
+# _SUB_XOR[k] is the translate table x -> SBOX[x XOR k] (another 64 KiB, built once), so a key's
+# round tables are 16 look-ups per round instead of 16 translate calls.
+_SUB_XOR = [t.translate(_SBOX) for t in _XOR]
 
 # Lane index L = 4r + c holds s[r][c]; FIPS 197 §3.4 numbers the same byte p = r + 4c.
 _P_OF_LANE = tuple((L % 4) * 4 + L // 4 for L in range(16))
@@ -107,15 +110,14 @@ class FastAES:
         # k[i][L]: byte of round key i for lane L = (r, c): byte r of word w[4i + c]
         k = [[(w[4 * i + L % 4] >> (24 - 8 * (L // 4))) & 0xFF for L in range(16)]
              for i in range(Nr + 1)]
-        sbox = _SBOX
+        sub_xor = _SUB_XOR
         xor = _XOR
         # Rounds 1 .. Nr-1: output lane L reads lane SRC[L]; table = SBOX[x ^ k_(i-1)[SRC[L]]]
         self._round_tables = tuple(
-            tuple(xor[k[i - 1][s]].translate(sbox) for s in _SRC) for i in range(1, Nr))
+            tuple([sub_xor[k[i - 1][s]] for s in _SRC]) for i in range(1, Nr))
         # Round Nr: SBOX[x ^ k_(Nr-1)[SRC[L]]] ^ k_Nr[L]   (§5.1: no MixColumns in the last round)
         self._final_tables = tuple(
-            xor[k[Nr - 1][s]].translate(sbox).translate(xor[k[Nr][L]])
-            for L, s in enumerate(_SRC))
+            sub_xor[k[Nr - 1][s]].translate(xor[k[Nr][L]]) for L, s in enumerate(_SRC))
 
     def encrypt_lanes(self, lanes: bytes, n: int) -> list[bytes]:
         """CIPHER on n blocks given in lane layout (16 lanes of n bytes, lane order 4r + c).
@@ -176,6 +178,88 @@ class FastAES:
 
     def __repr__(self) -> str:
         return f"FastAES(<{8 * self.key_size}-bit key>)"
+
+
+# --- One block at a time: 32-bit T-tables ----------------------------------------------------
+# For one or a few blocks the lane pipeline's per-round overhead (~40 us a block) dominates.
+# BlockAES is the classic "T-table" formulation of one round (Daemen & Rijmen, "The Design of
+# Rijndael", 2002, §4.2): a column of the state is a 32-bit word, and
+#     SubBytes, ShiftRows, MixColumns of column c = T0[s0,c] ^ T1[s1,c+1] ^ T2[s2,c+2] ^ T3[s3,c+3]
+# where T0[x] is the MixColumns column of SBOX[x] in row 0, i.e. the word ({02}s, s, s, {03}s)
+# with s = SBOX[x], and T1, T2, T3 are T0 rotated by 8, 16, 24 bits (rows 1-3). A round is then
+# 16 look-ups and 16 XORs on small ints, all on local variables.
+
+def _xtime(b: int) -> int:
+    """§4.2 xtime: b * {02} in GF(2^8)."""
+    return ((b << 1) ^ 0x11B) if b & 0x80 else b << 1
+
+
+def _rotate_right(word: int, bits: int) -> int:
+    return ((word >> bits) | (word << (32 - bits))) & 0xFFFFFFFF
+
+
+_T0 = tuple((_xtime(s) << 24) | (s << 16) | (s << 8) | (_xtime(s) ^ s) for s in SBOX)
+_T1 = tuple(_rotate_right(t, 8) for t in _T0)
+_T2 = tuple(_rotate_right(t, 16) for t in _T0)
+_T3 = tuple(_rotate_right(t, 24) for t in _T0)
+# The last round has no MixColumns: the S-box output placed in row 0, 1, 2 or 3 of a word.
+_S0 = tuple(s << 24 for s in SBOX)
+_S1 = tuple(s << 16 for s in SBOX)
+_S2 = tuple(s << 8 for s in SBOX)
+_S3 = tuple(SBOX)
+
+
+class BlockAES:
+    """AES-128/192/256 encryption of one block at a time (T-tables), keyed once.
+
+    Same results as refkx.aes.AES(key).encrypt_block. Secret-indexed table look-ups, as in
+    FastAES (module docstring).
+    """
+
+    __slots__ = ("key_size", "_first", "_middle", "_last")
+
+    def __init__(self, key: bytes) -> None:
+        w = key_expansion(key)                          # FIPS 197 §5.2 (readable module)
+        self.key_size = len(key)
+        Nr = NR_BY_KEY_SIZE[len(key)]
+        self._first = tuple(w[0:4])                     # round key 0
+        self._middle = tuple(tuple(w[4 * i:4 * i + 4]) for i in range(1, Nr))
+        self._last = tuple(w[4 * Nr:4 * Nr + 4])        # round key Nr
+
+    def encrypt_block(self, block: bytes) -> bytes:
+        """§5.1 CIPHER on one 16-byte block (the caller checks type and length)."""
+        k0, k1, k2, k3 = self._first
+        x = int.from_bytes(block, "big")
+        t0 = (x >> 96) ^ k0                             # AddRoundKey(w[0..3]), column 0
+        t1 = ((x >> 64) & 0xFFFFFFFF) ^ k1
+        t2 = ((x >> 32) & 0xFFFFFFFF) ^ k2
+        t3 = (x & 0xFFFFFFFF) ^ k3
+        A, B, C, D = _T0, _T1, _T2, _T3
+        for k0, k1, k2, k3 in self._middle:             # rounds 1 .. Nr-1
+            t0, t1, t2, t3 = (
+                A[t0 >> 24] ^ B[(t1 >> 16) & 255] ^ C[(t2 >> 8) & 255] ^ D[t3 & 255] ^ k0,
+                A[t1 >> 24] ^ B[(t2 >> 16) & 255] ^ C[(t3 >> 8) & 255] ^ D[t0 & 255] ^ k1,
+                A[t2 >> 24] ^ B[(t3 >> 16) & 255] ^ C[(t0 >> 8) & 255] ^ D[t1 & 255] ^ k2,
+                A[t3 >> 24] ^ B[(t0 >> 16) & 255] ^ C[(t1 >> 8) & 255] ^ D[t2 & 255] ^ k3)
+        k0, k1, k2, k3 = self._last                     # round Nr: SubBytes, ShiftRows, AddRoundKey
+        A, B, C, D = _S0, _S1, _S2, _S3
+        return ((((A[t0 >> 24] | B[(t1 >> 16) & 255] | C[(t2 >> 8) & 255] | D[t3 & 255]) ^ k0) << 96)
+                | (((A[t1 >> 24] | B[(t2 >> 16) & 255] | C[(t3 >> 8) & 255] | D[t0 & 255]) ^ k1) << 64)
+                | (((A[t2 >> 24] | B[(t3 >> 16) & 255] | C[(t0 >> 8) & 255] | D[t1 & 255]) ^ k2) << 32)
+                | ((A[t3 >> 24] | B[(t0 >> 16) & 255] | C[(t1 >> 8) & 255] | D[t2 & 255]) ^ k3)
+                ).to_bytes(16, "big")
+
+    def keystream(self, initial_counter_block: bytes, n: int) -> bytes:
+        """CIPHER(T_1) || ... || CIPHER(T_n) with GCM's inc_32 (SP 800-38D §6.2), block by block."""
+        value = int.from_bytes(initial_counter_block, "big")
+        high = value >> 32 << 32
+        low = value & 0xFFFFFFFF
+        encrypt = self.encrypt_block
+        return b"".join([encrypt((high | ((low + j) & 0xFFFFFFFF)).to_bytes(16, "big"))
+                         for j in range(n)])
+
+    def __repr__(self) -> str:
+        return f"BlockAES(<{8 * self.key_size}-bit key>)"
 
 
 def _blocks_from_lanes(out_lanes: list[bytes], n: int) -> bytes:

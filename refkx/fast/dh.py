@@ -12,7 +12,7 @@ x = sum_i d_i 2^(w*i), so
 
     g^x = prod_i (g^(2^(w*i)))^(d_i).
 
-With a table of every g^(d * 2^(w*i)) mod p (built once per group, on first use) the
+With a table of every g^(d * 2^(w*i)) mod p (built per group in steps, see ROWS_PER_CALL) the
 exponentiation is one table look-up and one modular multiplication per w-bit digit - no
 squarings at all. pow() needs one squaring per bit plus a multiplication every few bits, so for
 the default 225-bit ffdhe2048 exponents this is 38 multiplications instead of ~270. A zero digit
@@ -73,29 +73,74 @@ class FixedBaseTable:
         return y
 
 
-# A table costs about as much as 12-17 exponentiations to build (measured: ffdhe2048 32 ms
-# against 1.9 ms for pow, ffdhe8192 0.5 s against 44 ms), so it is built only once a group has
-# been used BUILD_AFTER times (the "ski-rental" rule: never much worse than twice the cost of
-# always using pow(), and one-shot programs never pay for a table).
-BUILD_AFTER = 16
+# A whole table costs about as much as 10-17 exponentiations to build (ffdhe2048: 38 rows of
+# 63 multiplications). Building it at once would put that cost on one call, so it grows by
+# ROWS_PER_CALL rows per call instead, and every call already uses the rows it has: with rows
+# 0 .. r-1 built, g^x = (table product over the low r*w bits of x) * base_r^(x >> r*w), where
+# base_r = g^(2^(r*w)) is where the next row starts, so pow() runs only on the remaining high
+# bits. No call costs much more than one pow() plus a step, and after ceil(rows / ROWS_PER_CALL)
+# calls the table is complete.
+ROWS_PER_CALL = 4
+
+
+class _GrowingTable:
+    """The rows of FixedBaseTable(g, p, bits) built so far, and the base of the next row."""
+
+    __slots__ = ("g", "p", "bits", "rows", "base", "total")
+
+    def __init__(self, g: int, p: int, bits: int) -> None:
+        self.g, self.p, self.bits = g, p, bits
+        self.rows: list[tuple[int, ...]] = []
+        self.base = g % p                              # g^(2^(w*r)) for r = len(rows)
+        self.total = -(-bits // WINDOW)
+
+    def grow(self, count: int) -> None:
+        p, base = self.p, self.base
+        for _ in range(min(count, self.total - len(self.rows))):
+            row = [1]
+            acc = 1
+            for _ in range((1 << WINDOW) - 1):
+                acc = acc * base % p
+                row.append(acc)
+            self.rows.append(tuple(row))
+            base = acc * base % p
+        self.base = base
+
+    def pow(self, x: int) -> int:
+        """g^x mod p for 0 <= x < 2^bits: table rows for the low digits, pow() for the rest."""
+        p = self.p
+        mask = (1 << WINDOW) - 1
+        y = 1
+        for row in self.rows:
+            y = y * row[x & mask] % p                  # secret-indexed look-up
+            x >>= WINDOW
+        return y * pow(self.base, x, p) % p if x else y
+
 
 _TABLES: dict[tuple[int, int, int], FixedBaseTable] = {}
-_USES: dict[tuple[int, int, int], int] = {}
+_GROWING: dict[tuple[int, int, int], _GrowingTable] = {}
 
 
 def fixed_base_pow(g: int, p: int, x: int, bits: int) -> int:
-    """g^x mod p; from the BUILD_AFTER-th call for (g, p, bits) on, with a cached table for
-    exponents of up to `bits` bits (pow() for the first calls and for longer exponents)."""
+    """g^x mod p, with a table for (g, p, bits) that grows by ROWS_PER_CALL rows per call
+    (exponents longer than `bits` bits go to pow())."""
     key = (g, p, bits)
     table = _TABLES.get(key)
-    if table is None:
-        uses = _USES.get(key, 0) + 1
-        if uses < BUILD_AFTER:
-            _USES[key] = uses
-            return pow(g, x, p)
-        table = _TABLES[key] = FixedBaseTable(g, p, bits)
-        _USES.pop(key, None)
-    return table.pow(x)
+    if table is not None:
+        return table.pow(x)
+    if x < 0 or x.bit_length() > bits:
+        return pow(g, x, p)
+    growing = _GROWING.get(key)
+    if growing is None:
+        growing = _GROWING[key] = _GrowingTable(g, p, bits)
+    growing.grow(ROWS_PER_CALL)
+    if len(growing.rows) == growing.total:             # complete: the plain table from now on
+        table = _TABLES[key] = FixedBaseTable.__new__(FixedBaseTable)
+        table.g, table.p, table.bits, table.window = g, p, bits, WINDOW
+        table.rows = tuple(growing.rows)
+        del _GROWING[key]
+        return table.pow(x)
+    return growing.pow(x)
 
 
 # --- the subgroup check for safe primes, by the Jacobi symbol ---

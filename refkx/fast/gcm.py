@@ -35,16 +35,20 @@ The ideas
    output byte) pair - each translate call costs ~0.5 us of fixed overhead.)
 3. AES-GCM: the keystream for the whole message (and the tag mask CIPH_K(J_0)) comes from
    refkx.fast.aes in one pass and is XORed with the message as one big integer.
-4. Short-lived keys: 4-bit tables (32 tables of 16 entries, U_j[n] = (n at nibble j) • G)
-   cost an eighth of the 8-bit ones to build and need 32 look-ups per block instead of 16.
-   A GHashKey starts with them and builds the 8-bit tables after BYTE_TABLES_AFTER blocks,
-   so a key that protects two handshake records never pays for tables it would not use.
+4. Tables that grow with use. A key's tables cost more than a short record can repay, so
+   GHashKey starts cheap: inputs under SHOUP_MAX_BYTES (the first under a key) use one 256-entry
+   table of H with Shoup's byte-at-a-time Horner step, Z = (Z >> 8) ^ REDUCE_8[Z & 255] ^ M[a_j]
+   (`ghash_shoup`); then 4-bit tables, 32 per-nibble tables of 16 entries (`ghash_nibbles`, the
+   nibbles split by two bytes.translate calls); once BYTE_TABLES_AFTER bytes have been hashed
+   under the key, the 8-bit tables of idea 1. FastGCM builds only a T-table BlockAES and H up
+   front; messages under PIPELINE_MIN_BLOCKS blocks take their keystream from BlockAES, longer
+   ones from the FastAES lane pipeline (built once per key).
 
 Secret-dependent memory access (read before using this for anything but learning)
 ----------------------------------------------------------------------------------
-* Every GHASH table look-up (the list indexing in ghash_scalar and ghash_nibbles, and in
-  the chained path's map(T_j.__getitem__, ...)) is indexed by bytes or nibbles of
-  Y_(i-1) XOR X_i, which depend on the secret H; the tables are derived from H. This is the cache-timing channel of table-driven GHASH
+* Every GHASH table look-up (the list indexing in ghash_scalar, ghash_nibbles, ghash_shoup
+  and in the chained path's map(T_j.__getitem__, ...)) is indexed by bytes of Y_(i-1) XOR X_i,
+  which depend on the secret H; the tables are derived from H. This is the cache-timing channel of table-driven GHASH
   (Käsper & Schwabe, CHES 2009, discuss it and the bitsliced alternative).
 * AES inside refkx.fast.aes indexes S-box tables with secret bytes (see its docstring).
 * The tag comparison uses refkx.encoding.constant_time_equal; CPython ints are still not
@@ -56,20 +60,28 @@ from __future__ import annotations
 from ..encoding import constant_time_equal
 from ..errors import InvalidTag
 from ..gcm import BLOCK_SIZE, NONCE_SIZE, R, TAG_SIZE, gf_mult
-from .aes import FastAES
+from .aes import BlockAES, FastAES
 
-__all__ = ["GHashKey", "FastGCM", "ghash", "CHAIN_COUNT", "CHAIN_MIN_BLOCKS",
-           "BYTE_TABLES_AFTER", "nibble_tables", "ghash_nibbles"]
+__all__ = ["GHashKey", "FastGCM", "ghash", "ghash_nibbles", "nibble_tables", "ghash_shoup",
+           "top_byte_table", "SHOUP_MAX_BYTES", "CHAIN_COUNT",
+           "CHAIN_MIN_BLOCKS", "BYTE_TABLES_AFTER", "PIPELINE_MIN_BLOCKS"]
+
+# Inputs of fewer bytes than this (with nothing hashed before under the key) use one 256-entry
+# table of H and Shoup's byte-at-a-time reduction (~12 us to build, ~4 us a block).
+SHOUP_MAX_BYTES = 256
+# A key starts with the 4-bit tables (32 x 16 entries, ~40 us to build, ~1.7 us a block) and
+# builds the 8-bit tables (16 x 256 entries, ~240 us, ~1 us a block) once this many bytes have
+# been hashed under it: a TLS record of 64 bytes never pays for tables it cannot amortise.
+BYTE_TABLES_AFTER = 8192
+# Messages of fewer blocks (keystream blocks, J_0 included) are encrypted a block at a time by
+# the T-table BlockAES; longer ones build the lane pipeline FastAES (once per key).
+PIPELINE_MIN_BLOCKS = 12
 
 # Below this many blocks (256 KiB) the chained path does not pay for its tables of H^k
 # (it saves ~0.1 us per block, and H^k and its tables cost ~1 ms per key; CPython 3.11).
 CHAIN_MIN_BLOCKS = 16384
 # The number k of interleaved chains (a power of 2; the final scalar pass costs k blocks).
 CHAIN_COUNT = 512
-# A key hashes this many blocks with the 4-bit tables before it builds the 8-bit ones: the
-# 8-bit tables cost ~0.5 ms more to build and save ~2.6 us per block (CPython 3.11), so they
-# pay from about 200 blocks on; a TLS handshake key rarely hashes that many.
-BYTE_TABLES_AFTER = 256
 
 
 def _powers_of_x_times(G: int) -> list[int]:
@@ -110,29 +122,81 @@ def ghash_scalar(tables: list[list[int]], X: bytes, Y: int = 0) -> int:
     return Y
 
 
-def nibble_tables(G: int) -> list[list[int]]:
-    """U_j[n] = (n placed at nibble j) • G for j = 0..31: 16-entry tables, an eighth of the
-    work of mul_tables to build, twice the look-ups per block (idea 4 in the docstring)."""
+def nibble_tables(G: int) -> tuple[list[list[int]], list[list[int]]]:
+    """The 4-bit variant of mul_tables: for byte j, (high-nibble table, low-nibble table),
+    HI_j[n] = (n at bits x_(8j)..x_(8j+3)) • G and LO_j[n] = (n at x_(8j+4)..x_(8j+7)) • G."""
     V = _powers_of_x_times(G)
     tables = []
-    for j in range(32):
+    for q in range(32):                            # nibble q holds x_(4q) .. x_(4q+3)
         t = [0]
-        for s in range(3, -1, -1):                 # bit values 1, 2, 4, 8 of the nibble
-            v = V[4 * j + s]
+        for s in range(3, -1, -1):                 # nibble bit values 1, 2, 4, 8
+            v = V[4 * q + s]
             t += [e ^ v for e in t]
         tables.append(t)
-    return tables
+    return tables[0::2], tables[1::2]
 
 
-def ghash_nibbles(tables: list[list[int]], X: bytes, Y: int = 0) -> int:
-    """§6.4 Algorithm 2 with the 4-bit tables: 32 look-ups per block. len(X) % 16 == 0."""
+_HIGH_NIBBLE = bytes(b >> 4 for b in range(256))   # translate tables splitting a byte
+_LOW_NIBBLE = bytes(b & 15 for b in range(256))
+
+
+def ghash_nibbles(tables: tuple[list[list[int]], list[list[int]]], X: bytes, Y: int = 0) -> int:
+    """§6.4 Algorithm 2 with the 4-bit tables of H: 32 look-ups per block. len(X) % 16 == 0."""
+    ((H0, H1, H2, H3, H4, H5, H6, H7, H8, H9, H10, H11, H12, H13, H14, H15),
+     (L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13, L14, L15)) = tables
     from_bytes = int.from_bytes
-    pairs = [(tables[2 * j], tables[2 * j + 1]) for j in range(16)]
+    high, low = _HIGH_NIBBLE, _LOW_NIBBLE
     for i in range(0, len(X), 16):
-        block = (Y ^ from_bytes(X[i:i + 16], "big")).to_bytes(16, "big")
-        Y = 0
-        for (high, low), byte in zip(pairs, block):
-            Y ^= high[byte >> 4] ^ low[byte & 15]
+        a = (Y ^ from_bytes(X[i:i + 16], "big")).to_bytes(16, "big")
+        a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15 = a.translate(high)
+        b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15 = a.translate(low)
+        Y = (H0[a0] ^ L0[b0] ^ H1[a1] ^ L1[b1] ^ H2[a2] ^ L2[b2] ^ H3[a3] ^ L3[b3]
+             ^ H4[a4] ^ L4[b4] ^ H5[a5] ^ L5[b5] ^ H6[a6] ^ L6[b6] ^ H7[a7] ^ L7[b7]
+             ^ H8[a8] ^ L8[b8] ^ H9[a9] ^ L9[b9] ^ H10[a10] ^ L10[b10] ^ H11[a11] ^ L11[b11]
+             ^ H12[a12] ^ L12[b12] ^ H13[a13] ^ L13[b13] ^ H14[a14] ^ L14[b14] ^ H15[a15]
+             ^ L15[b15])
+    return Y
+
+
+def _shift_out_table() -> tuple[int, ...]:
+    """REDUCE_8[r] = r • x^8 for the 8 low bits r (x_120..x_127) that a right shift by 8 drops."""
+    table = []
+    for r in range(256):
+        z = r
+        for _ in range(8):                         # §6.3 Algorithm 1: V = V • x, eight times
+            z = (z >> 1) ^ R if z & 1 else z >> 1
+        table.append(z)
+    return tuple(table)
+
+
+_REDUCE_8 = _shift_out_table()
+
+
+def top_byte_table(G: int) -> list[int]:
+    """M[b] = (b at byte 0, bits x_0..x_7) • G, from x^0 • G .. x^7 • G."""
+    V = [G]
+    for _ in range(7):
+        G = (G >> 1) ^ R if G & 1 else G >> 1
+        V.append(G)
+    M = [0]
+    for s in range(7, -1, -1):
+        v = V[s]
+        M += [e ^ v for e in M]
+    return M
+
+
+def ghash_shoup(M: list[int], X: bytes, Y: int = 0) -> int:
+    """§6.4 Algorithm 2, each product by Horner over the bytes (Shoup 1996, 8-bit variant):
+    A • H = (...((a_15 • H) • x^8 + a_14 • H) • x^8 ...) + a_0 • H, where • x^8 is a right
+    shift by 8 with REDUCE_8 for the dropped byte. len(X) % 16 == 0."""
+    reduce8 = _REDUCE_8
+    from_bytes = int.from_bytes
+    for i in range(0, len(X), 16):
+        a = (Y ^ from_bytes(X[i:i + 16], "big")).to_bytes(16, "big")
+        Z = M[a[15]]
+        for j in (14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0):
+            Z = (Z >> 8) ^ reduce8[Z & 255] ^ M[a[j]]
+        Y = Z
     return Y
 
 
@@ -142,35 +206,25 @@ def _entry_tables(tables: list[list[int]]) -> list[list[bytes]]:
 
 
 class GHashKey:
-    """GHASH_H with tables precomputed from the hash subkey H (an int).
+    """GHASH_H with tables derived from the hash subkey H (an int), each built on first need:
+    4-bit tables first, 8-bit tables after BYTE_TABLES_AFTER bytes, chain tables for long inputs."""
 
-    A key starts with the cheap 4-bit tables and builds the 8-bit ones once it has hashed
-    BYTE_TABLES_AFTER blocks: a TLS handshake key protects a few records only, a bulk key
-    many (idea 4 in the module docstring)."""
-
-    __slots__ = ("H", "_tables", "_nibbles", "_blocks", "_chain")
+    __slots__ = ("H", "_top", "_nibbles", "_tables", "_hashed", "_chain")
 
     def __init__(self, H: int) -> None:
         self.H = H
-        self._tables = None                    # the 8-bit tables, built when worth it
-        self._nibbles = None                   # the 4-bit tables, built on first use
-        self._blocks = 0                       # blocks hashed so far
+        self._top = None
+        self._nibbles = None
+        self._tables = None
+        self._hashed = 0                       # bytes hashed so far with the 4-bit tables
         self._chain = {}                       # k -> tables of H^k with bytes entries
 
     @property
     def tables(self) -> list[list[int]]:
-        """The 8-bit tables T_j (built on first use)."""
+        """The 8-bit tables mul_tables(H) (built now if not yet)."""
         if self._tables is None:
             self._tables = mul_tables(self.H)
         return self._tables
-
-    def _scalar(self, X: bytes) -> int:
-        self._blocks += len(X) // BLOCK_SIZE
-        if self._tables is None and self._blocks <= BYTE_TABLES_AFTER:
-            if self._nibbles is None:
-                self._nibbles = nibble_tables(self.H)
-            return ghash_nibbles(self._nibbles, X)
-        return ghash_scalar(self.tables, X)
 
     def _chain_tables(self, k: int) -> list[list[bytes]]:
         tab = self._chain.get(k)
@@ -186,8 +240,17 @@ class GHashKey:
     def digest(self, X: bytes) -> int:
         """GHASH_H(X) as an int; len(X) must be a multiple of 16."""
         m = len(X) // BLOCK_SIZE
+        if self._tables is None and self._hashed + len(X) < BYTE_TABLES_AFTER:
+            self._hashed += len(X)
+            if self._nibbles is None and self._hashed < SHOUP_MAX_BYTES:
+                if self._top is None:
+                    self._top = top_byte_table(self.H)
+                return ghash_shoup(self._top, X)
+            if self._nibbles is None:
+                self._nibbles = nibble_tables(self.H)
+            return ghash_nibbles(self._nibbles, X)
         if m < CHAIN_MIN_BLOCKS:
-            return self._scalar(X)
+            return ghash_scalar(self.tables, X)
         k = CHAIN_COUNT
         pad = -m % k
         if pad:
@@ -228,11 +291,13 @@ class FastGCM:
     Inputs are assumed validated (types, lengths) by the caller, refkx.gcm.AESGCM.
     """
 
-    __slots__ = ("_aes", "_ghash")
+    __slots__ = ("_key", "_block", "_aes", "_ghash")
 
     def __init__(self, key: bytes) -> None:
-        self._aes = FastAES(key)
-        H = self._aes.encrypt_blocks(bytes(BLOCK_SIZE))           # §7.1 step 1: H = CIPH_K(0^128)
+        self._key = key
+        self._block = BlockAES(key)                                # one block at a time
+        self._aes = None                                           # FastAES, on first long message
+        H = self._block.encrypt_block(bytes(BLOCK_SIZE))           # §7.1 step 1: H = CIPH_K(0^128)
         self._ghash = GHashKey(int.from_bytes(H, "big"))
 
     def _j0(self, IV: bytes) -> bytes:
@@ -250,7 +315,12 @@ class FastGCM:
     def _keystream(self, J_0: bytes, length: int) -> tuple[int, bytes]:
         """CIPH_K(J_0) (as an int) and the GCTR keystream for inc_32(J_0), one AES pass."""
         n = -(-length // BLOCK_SIZE)
-        stream = self._aes.keystream(J_0, n + 1, counter_bits=32)  # J_0, inc_32(J_0), ...
+        if n + 1 < PIPELINE_MIN_BLOCKS:
+            stream = self._block.keystream(J_0, n + 1)              # J_0, inc_32(J_0), ...
+        else:
+            if self._aes is None:
+                self._aes = FastAES(self._key)
+            stream = self._aes.keystream(J_0, n + 1, counter_bits=32)
         return int.from_bytes(stream[:BLOCK_SIZE], "big"), stream[BLOCK_SIZE:BLOCK_SIZE + length]
 
     def encrypt(self, IV: bytes, P: bytes, A: bytes) -> bytes:

@@ -8,21 +8,22 @@ implementation (the default; docs/reading-guide.md says how to switch). The curv
 Scalars arrive already decoded and clamped (refkx.x25519.decode_scalar), u already decoded.
 
 1. `ladder(k, u)` is RFC 7748 §5's ladder with the RFC's names, written for CPython:
-   * products that feed another multiplication are only partly reduced, with the special form
-     of p = 2^255 - 19:  x = (x & (2^255 - 1)) + 19 * (x >> 255)  is congruent to x mod p and
-     about 262 bits long - cheaper than `%` (a general long division); `% p` is done only on the
-     four values that leave the step (x_2, z_2, x_3, z_3), which keeps every operand bounded;
-   * sums and differences (A, B, C, D, E) are not reduced at all (a negative B is harmless: the
-     products are reduced later and Python's % returns a value in [0, p));
-   * the swap masks for all 255 steps are computed before the loop, and every constant is a
-     local variable (LOAD_FAST instead of LOAD_GLOBAL);
+   * every product is only partly reduced, with the special form of p = 2^255 - 19:
+     x = (x & (2^255 - 1)) + 19 * (x >> 255)  is congruent to x mod p and about 250 bits
+     shorter - cheaper than `%` (a general long division). Values that feed one more product
+     are folded once, the four values that leave the step (x_2, z_2, x_3, z_3) twice, which
+     keeps every operand bounded; `% p` runs only on the result;
+   * sums and differences (A, B, C, D, E) are not reduced at all (negative values are harmless:
+     the folds floor, and Python's final % returns a value in [0, p));
+   * the swap bits for all 255 steps are computed before the loop, the swap is a tuple exchange
+     under an `if`, and every constant is a local variable (LOAD_FAST instead of LOAD_GLOBAL);
    * the final inversion uses pow(z, -1, p) (CPython's extended Euclid, ~6x faster than
      Fermat's z^(p-2) for 255-bit p).
 2. `base_mult(k)` = X25519(k, 9) through the twisted Edwards curve Edwards25519
    (-x^2 + y^2 = 1 + d x^2 y^2, d = -121665/121666, RFC 7748 §4.1 and RFC 8032 §5.1), whose
    base point B (y = 4/5) maps to u = 9 under u = (1 + y) / (1 - y). The scalar is cut into
    WINDOW-bit digits k = sum_i d_i 2^(WINDOW*i), and [k]B = sum_i [d_i](2^(WINDOW*i) B), so with
-   a table of every [d](2^(WINDOW*i) B) (built once, on first use) a public key costs
+   a table of every [d](2^(WINDOW*i) B) (built in steps of ROWS_PER_CALL rows, one step per public key, the ladder answering until it is complete) a public key costs
    ceil(255 / WINDOW) mixed additions and no doublings ("fixed-base windowing", e.g. Bernstein,
    Duif, Lange, Schwabe & Yang, "High-speed high-security signatures", CHES 2011, §4; Hankerson,
    Menezes & Vanstone, Guide to Elliptic Curve Cryptography, Algorithm 3.41). The Edwards
@@ -36,9 +37,9 @@ Secret-dependent memory access and timing (read before using this for anything b
 -----------------------------------------------------------------------------------------------
 * base_mult reads table[i][d_i]: the address depends on the secret digit d_i (the classic
   table-lookup channel; constant-time code scans the whole row instead).
-* The ladder's swap is the RFC's mask-and-XOR (no branch, no secret index), but CPython integer
-  arithmetic takes time that depends on operand sizes, and pow(z, -1, p) (extended Euclid) runs
-  a data-dependent number of steps.
+* The ladder's swap branches on a secret bit (the readable refkx.montgomery keeps the RFC's
+  mask-and-XOR); CPython integer arithmetic takes time that depends on operand sizes, and
+  pow(z, -1, p) (extended Euclid) runs a data-dependent number of steps.
 This code teaches and cross-checks; it does not protect production secrets.
 """
 
@@ -62,50 +63,60 @@ _WINDOWS = -(-BITS // WINDOW)
 def ladder(k: int, u: int) -> int:
     """RFC 7748 §5: the u-coordinate of [k](u, ...) on Curve25519, in [0, p).
 
-    Names are the RFC's (x_1, x_2, z_2, x_3, z_3, A, AA, B, BB, E, C, D, DA, CB, a24).
+    Names are the RFC's (x_1, x_2, z_2, x_3, z_3, A, AA, B, BB, E, C, D, DA, CB, a24). Every
+    product is reduced only partly, by the fold  x -> (x mod 2^255) + 19 * floor(x / 2^255)
+    (2^255 = 19 mod p): once for the values that feed one more product (AA, BB, DA, CB,
+    (DA - CB)^2: under 2^262), twice for the four values that leave the step (under 2^255 +
+    2^40; tests/test_fast.py checks that this closes), so `%` runs only on the result. The swap
+    is a branch on the precomputed swap bit.
     """
-    p = P                                  # a local: LOAD_FAST in the loop
+    p = P                                  # locals: LOAD_FAST in the loop
     m = _MASK255
     a24 = A24
     x_1 = u % p
     x_2, z_2, x_3, z_3 = 1, 0, x_1, 1
-    # swap masks: step t swaps when k_t differs from k_(t+1) ("swap ^= k_t; cswap; swap = k_t")
-    masks = []
+    # step t swaps when k_t differs from k_(t+1) ("swap ^= k_t; cswap; swap = k_t")
+    swaps = []
     swap = 0
     for t in range(BITS - 1, -1, -1):
         k_t = (k >> t) & 1
-        masks.append(-(swap ^ k_t))
+        swaps.append(swap ^ k_t)
         swap = k_t
-    for mask in masks:
-        dummy = mask & (x_2 ^ x_3)                 # cswap(swap, x_2, x_3)
-        x_2 ^= dummy
-        x_3 ^= dummy
-        dummy = mask & (z_2 ^ z_3)                 # cswap(swap, z_2, z_3)
-        z_2 ^= dummy
-        z_3 ^= dummy
+    for exchange in swaps:
+        if exchange:                               # cswap(swap, x_2, x_3), cswap(swap, z_2, z_3)
+            x_2, x_3 = x_3, x_2
+            z_2, z_3 = z_3, z_2
         A = x_2 + z_2
         B = x_2 - z_2
         AA = A * A
-        AA = (AA & m) + (AA >> 255) * 19           # partial reduction: 2^255 = 19 (mod p)
+        AA = (AA & m) + (AA >> 255) * 19           # fold: 2^255 = 19 (mod p)
         BB = B * B
         BB = (BB & m) + (BB >> 255) * 19
         DA = (x_3 - z_3) * A                       # D * A
         DA = (DA & m) + (DA >> 255) * 19
         CB = (x_3 + z_3) * B                       # C * B
         CB = (CB & m) + (CB >> 255) * 19
-        t = DA + CB
-        x_3 = t * t % p                            # x_3 = (DA + CB)^2
-        t = DA - CB
-        t = t * t
-        t = (t & m) + (t >> 255) * 19
-        z_3 = t * x_1 % p                          # z_3 = x_1 * (DA - CB)^2
+        x_3 = DA + CB                              # x_3 = (DA + CB)^2, two folds
+        x_3 *= x_3
+        x_3 = (x_3 & m) + (x_3 >> 255) * 19
+        x_3 = (x_3 & m) + (x_3 >> 255) * 19
+        z_3 = DA - CB                              # z_3 = x_1 * (DA - CB)^2: one fold, ...
+        z_3 *= z_3
+        z_3 = (z_3 & m) + (z_3 >> 255) * 19
+        z_3 *= x_1                                 # ... then two
+        z_3 = (z_3 & m) + (z_3 >> 255) * 19
+        z_3 = (z_3 & m) + (z_3 >> 255) * 19
         E = AA - BB
-        x_2 = AA * BB % p                          # x_2 = AA * BB
-        z_2 = E * (AA + a24 * E) % p               # z_2 = E * (AA + a24 * E)
-    dummy = -swap & (x_2 ^ x_3)                    # final cswap(swap, x_2, x_3)
-    x_2 ^= dummy
-    dummy = -swap & (z_2 ^ z_3)
-    z_2 ^= dummy
+        x_2 = AA * BB                              # x_2 = AA * BB, two folds
+        x_2 = (x_2 & m) + (x_2 >> 255) * 19
+        x_2 = (x_2 & m) + (x_2 >> 255) * 19
+        z_2 = (AA + a24 * E) * E                   # z_2 = E * (AA + a24 * E), two folds
+        z_2 = (z_2 & m) + (z_2 >> 255) * 19
+        z_2 = (z_2 & m) + (z_2 >> 255) * 19
+    if swap:                                       # the final cswap(swap, ...)
+        x_2, x_3 = x_3, x_2
+        z_2, z_3 = z_3, z_2
+    z_2 %= p
     # x_2 * z_2^(-1); the point at infinity (z_2 = 0) encodes as 0, like 0^(p-2) = 0 in the RFC
     return x_2 * pow(z_2, -1, p) % p if z_2 else 0
 
@@ -148,24 +159,18 @@ def _double(P1):
     return E * F % P, G * H % P, F * G % P, E * H % P
 
 
-_TABLE: list | None = None
+# The table is built in steps of ROWS_PER_CALL rows, one step per public key, so no single call
+# pays the whole build (~18 ms): until the last row exists, public keys use the ladder
+# (~1.5 ms) and add one step (~1.5 ms); afterwards each costs 43 mixed additions.
+ROWS_PER_CALL = 4
+_TABLE: list | None = None                       # the finished table
+_rows: list = []                                 # rows built so far
+_next_base = None                                # 2^(WINDOW * len(_rows)) B, extended coordinates
 
 
-def _build_table() -> list:
-    """table[i][j] = [j](2^(WINDOW*i) B) as affine (y + x, y - x, 2d x y), j = 0 .. 2^WINDOW - 1."""
-    x, y = _edwards_base_point()
-    base = (x, y, 1, x * y % P)
-    points = []                                      # every entry, extended coordinates
-    for _ in range(_WINDOWS):
-        row = [(0, 1, 1, 0)]                         # j = 0: the neutral element
-        acc = base
-        for _ in range(1, 1 << WINDOW):
-            row.append(acc)
-            acc = _add(acc, base)
-        points.append(row)
-        for _ in range(WINDOW):
-            base = _double(base)
-    # Montgomery's trick: invert all Z with one inversion
+def _affine_rows(points: list[list[tuple]]) -> list[tuple]:
+    """Rows of extended points -> rows of affine (y + x, y - x, 2d x y), one inversion in all
+    (Montgomery's trick: invert the product of every Z, then peel each inverse off)."""
     flat = [pt for row in points for pt in row]
     prefix = [1]
     for pt in flat:
@@ -175,25 +180,55 @@ def _build_table() -> list:
     for i in range(len(flat) - 1, -1, -1):
         inverses[i] = inv * prefix[i] % P
         inv = inv * flat[i][2] % P
-    table = []
+    rows = []
     size = 1 << WINDOW
-    for r in range(_WINDOWS):
+    for r in range(len(points)):
         row = []
         for j in range(size):
             X, Y, Z, _ = flat[r * size + j]
             zi = inverses[r * size + j]
             ax, ay = X * zi % P, Y * zi % P
             row.append(((ay + ax) % P, (ay - ax) % P, _D2 * ax * ay % P))
-        table.append(tuple(row))
-    return table
+        rows.append(tuple(row))
+    return rows
+
+
+def _build_rows(count: int) -> None:
+    """Append up to `count` rows table[i][j] = [j](2^(WINDOW*i) B), j = 0 .. 2^WINDOW - 1."""
+    global _next_base, _TABLE
+    if _next_base is None:
+        x, y = _edwards_base_point()
+        _next_base = (x, y, 1, x * y % P)
+    base = _next_base
+    points = []                                      # extended coordinates
+    for _ in range(min(count, _WINDOWS - len(_rows))):
+        row = [(0, 1, 1, 0)]                         # j = 0: the neutral element
+        acc = base
+        for _ in range(1, 1 << WINDOW):
+            row.append(acc)
+            acc = _add(acc, base)
+        points.append(row)
+        for _ in range(WINDOW):
+            base = _double(base)
+    _next_base = base
+    _rows.extend(_affine_rows(points))
+    if len(_rows) == _WINDOWS:
+        _TABLE = list(_rows)
+
+
+def _build_table() -> list:
+    """The whole table (built now if not yet)."""
+    while _TABLE is None:
+        _build_rows(_WINDOWS)
+    return _TABLE
 
 
 def base_mult(k: int) -> int:
     """X25519(k, 9) as an int: u of [k]B via the Edwards25519 fixed-base table."""
-    global _TABLE
     table = _TABLE
     if table is None:
-        table = _TABLE = _build_table()
+        _build_rows(ROWS_PER_CALL)                 # one step of the build, then the ladder
+        return ladder(k, 9)
     p = P                                  # a local: LOAD_FAST in the loop
     m = _MASK255
     window_mask = (1 << WINDOW) - 1

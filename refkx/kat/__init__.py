@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Optional
 
 VECTORS_DIR = Path(__file__).resolve().parents[2] / "vectors"
 
@@ -28,6 +28,9 @@ class Case:
     id: str                     # e.g. "rfc4231-4.3-sha256"
     run: Callable[[], None]     # raises on mismatch
     slow: bool = False          # long-running (skipped unless asked for)
+    # For slow cases: a quick measurement that returns the expected run time in seconds
+    # (`vectors --slow` prints it before starting), or None when there is no estimate.
+    estimate: Optional[Callable[[], float]] = None
 
 
 def vector_path(*parts: str) -> Path:

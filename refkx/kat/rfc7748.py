@@ -13,6 +13,7 @@ Files (vectors/rfc7748/, provenance in vectors/SOURCES.md):
 from __future__ import annotations
 
 import sys
+import time
 from typing import Callable
 
 from .. import x448 as x448_module
@@ -27,6 +28,7 @@ SOURCE_LOW_ORDER = "RFC 7748 §6-7 low-order points (derived)"
 
 CURVES = {"X25519": x25519_module, "X448": x448_module}
 PROGRESS_EVERY = 100_000
+ESTIMATE_ITERATIONS = 200   # iterations timed to estimate a slow iterated vector
 
 
 def _function(module) -> Callable[[bytes, bytes], bytes]:
@@ -39,15 +41,34 @@ def iterate(function: Callable[[bytes, bytes], bytes], start: bytes, iterations:
             label: str = "", progress_every: int = 0) -> bytes:
     """RFC 7748 §5.2 iterated test: k = u = start; then k, u = function(k, u), k.
 
-    With progress_every > 0, writes a progress line to stderr every that many
-    iterations (the 1,000,000-iteration vectors take many minutes in pure Python).
+    With progress_every > 0, writes a progress line with an ETA to stderr every that
+    many iterations (the 1,000,000-iteration vectors take many minutes in pure Python).
     """
     k = u = start
+    started = time.perf_counter()
     for i in range(1, iterations + 1):
         k, u = function(k, u), k
         if progress_every and i % progress_every == 0:
-            print(f"  {label}: {i:,} / {iterations:,} iterations", file=sys.stderr, flush=True)
+            remaining = (time.perf_counter() - started) / i * (iterations - i)
+            print(f"  {label}: {i:,} / {iterations:,} iterations, ETA {format_duration(remaining)}",
+                  file=sys.stderr, flush=True)
     return k
+
+
+def format_duration(seconds: float) -> str:
+    """'45 s', '16 min', '1 h 22 min'."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 90 else f"{minutes // 60} h {minutes % 60} min"
+
+
+def estimate_iterations(function: Callable[[bytes, bytes], bytes], start: bytes,
+                        iterations: int) -> float:
+    """Seconds `iterate(function, start, iterations)` should take: ESTIMATE_ITERATIONS timed."""
+    began = time.perf_counter()
+    iterate(function, start, ESTIMATE_ITERATIONS)
+    return (time.perf_counter() - began) / ESTIMATE_ITERATIONS * iterations
 
 
 def _single_case(curve: str, count: str, rec: dict[str, str]) -> Case:
@@ -91,7 +112,10 @@ def _iterated_case(rec: dict[str, str]) -> Case:
                       PROGRESS_EVERY if slow else 0)
         assert got == expected, f"{case_id}: {got.hex()} != {expected.hex()}"
 
-    return Case(SOURCE_FUNCTIONS, case_id, run, slow=slow)
+    def estimate() -> float:
+        return estimate_iterations(function, module.BASE_POINT, iterations)
+
+    return Case(SOURCE_FUNCTIONS, case_id, run, slow=slow, estimate=estimate if slow else None)
 
 
 def _dh_case(rec: dict[str, str]) -> Case:

@@ -41,6 +41,7 @@ each with its reason.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from collections import Counter
 from typing import Callable, Iterator
@@ -97,8 +98,6 @@ def _expect_failure(case_id: str, errors: tuple[type, ...], action: Callable[[],
 
 def _hash_or_none(label: str) -> str | None:
     """hashlib name for a Wycheproof hash label ("SHA-512/224" -> "sha512_224"), None if unusable."""
-    import hashlib
-
     name = hash_name_from_label(label)
     if name.startswith("shake") or name not in hashlib.algorithms_available:
         return None

@@ -84,9 +84,15 @@ def _run_cases(cases, include_slow: bool) -> tuple[int, int, int]:
     passed: Counter[str] = Counter()
     failed: Counter[str] = Counter()
     slow = [c for c in cases if c.slow and include_slow]
-    for case in cases:
-        if case.slow and not include_slow:
-            continue
+    runnable = [c for c in cases if include_slow or not c.slow]
+    per_source = Counter(c.source for c in runnable)
+    sources_seen: list[str] = []
+    for case in runnable:
+        if case.source not in sources_seen:
+            # Progress on stderr: one line as each source document starts.
+            sources_seen.append(case.source)
+            print(f"  [{len(sources_seen)}/{len(per_source)}] {case.source}: "
+                  f"{per_source[case.source]} cases", file=sys.stderr, flush=True)
         try:
             if case.slow:
                 n = slow.index(case) + 1
@@ -109,6 +115,25 @@ def _run_cases(cases, include_slow: bool) -> tuple[int, int, int]:
     return sum(passed.values()), sum(failed.values()), skipped
 
 
+def _announce_slow(cases, mode: str) -> None:
+    """Before the slow vectors run: how long they should take here, from a quick measurement
+    (the RFC 7748 1,000,000-iteration vectors time a few hundred iterations)."""
+    from ..kat.rfc7748 import format_duration
+
+    slow = [c for c in cases if c.slow]
+    if not slow:
+        return
+    estimates = [(c.id, c.estimate()) for c in slow if c.estimate is not None]
+    unknown = len(slow) - len(estimates)
+    total = sum(seconds for _, seconds in estimates)
+    print(f"vectors --slow ({mode}): {len(slow)} slow vectors; the estimated ones take about "
+          f"{format_duration(total)} on this machine"
+          + (f" (plus {unknown} without an estimate, seconds each)" if unknown else "")
+          + "; progress lines carry an ETA", file=sys.stderr, flush=True)
+    for case_id, seconds in estimates:
+        print(f"  {case_id}: about {format_duration(seconds)}", file=sys.stderr, flush=True)
+
+
 def _cmd_vectors(args: argparse.Namespace) -> int:
     """Run every vendored vector under each implementation; pass counts per source document."""
     from .. import impl
@@ -120,6 +145,9 @@ def _cmd_vectors(args: argparse.Namespace) -> int:
     totals = []
     for mode in _modes(args.implementation):
         print(f"implementation: {mode}", flush=True)
+        if args.slow:
+            with impl.using(mode):
+                _announce_slow(cases, mode)
         started = time.perf_counter()
         with impl.using(mode):
             total_pass, total_fail, skipped = _run_cases(cases, args.slow)
@@ -176,8 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="walk through a key exchange and protected messages")
-    demo.add_argument("--kem", default="x25519", help="key exchange group (a TLS NamedGroup "
-                      "refkx implements; rsa*-oaep: refkx-only RSA transport)")
+    demo.add_argument("--kem", default=None, help="key exchange group (a TLS NamedGroup "
+                      "refkx implements; rsa*-oaep: refkx-only RSA transport; default x25519; "
+                      "not with --mitm or --forward-secrecy, whose lessons choose their own)")
     demo.add_argument("--pcap", metavar="FILE", help="write the connection as a pcap capture")
     demo.add_argument("--keylog", metavar="FILE", help="append its key log (SSLKEYLOGFILE)")
     demo.add_argument("--mitm", action="store_true",
@@ -219,7 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
     from ..kat import AREAS
 
     vectors = sub.add_parser("vectors", help="run every vendored published test vector")
-    vectors.add_argument("--slow", action="store_true", help="include slow vectors (RFC 7748 1,000,000 iterations)")
+    vectors.add_argument("--slow", action="store_true",
+                         help="include slow vectors (RFC 7748 1,000,000 iterations: tens of "
+                              "minutes per curve and implementation; an estimate is printed "
+                              "before they start)")
     vectors.add_argument("--only", metavar="NAME",
                          help=f"one area ({', '.join(AREAS)}) or the source documents whose "
                               "name contains NAME (e.g. 'RFC 7748', 'CAVP')")

@@ -382,7 +382,16 @@ def full_session(story: Story, kem_name: str, pcap_path: str | None = None,
 # --------------------------------------------------------------------------
 
 def run_demo(args) -> int:
-    kem_name = getattr(args, "kem", "x25519") or "x25519"
+    lesson_flags = [flag for flag, given in (("--mitm", getattr(args, "mitm", False)),
+                                             ("--forward-secrecy",
+                                              getattr(args, "forward_secrecy", False)))
+                    if given]
+    if lesson_flags and getattr(args, "kem", None) is not None:
+        print(f"demo: --kem does not go with {' or '.join(lesson_flags)}: those run the lessons "
+              f"(python -m refkx lesson ...), which choose their own key exchange; "
+              "use --kem without them", file=sys.stderr)
+        return 2
+    kem_name = getattr(args, "kem", None) or "x25519"
     from ..tls import groups as tls_groups
     if kem_name not in KEMS or not tls_groups.available(kem_name):
         known = ", ".join(name for name in KEMS if tls_groups.available(name))

@@ -150,18 +150,48 @@ def mcgrew_viega_case(number: int) -> dict[str, bytes | list[bytes]]:
     raise ValueError(f"no McGrew-Viega test case {number} (1-18)")
 
 
+def _j0_lines(H: bytes, iv: bytes, J_0: bytes) -> list[str]:
+    """How J_0 comes from the IV (SP 800-38D §7.1 step 2), recomputed with refkx.gcm.ghash."""
+    from ..gcm import BLOCK_SIZE, NONCE_SIZE, ghash
+    if len(iv) == NONCE_SIZE:
+        return ["J_0 = IV || 0^31 || 1   (a 96-bit IV, SP 800-38D §7.1 step 2)"]
+    # s = 128 * ceil(len(IV) / 128) - len(IV); the GHASH input is IV || 0^(s+64) || [len(IV)]_64.
+    s_bits = 8 * (-len(iv) % BLOCK_SIZE)
+    ghash_input = iv + bytes(s_bits // 8 + 8) + (8 * len(iv)).to_bytes(8, "big")
+    trace: list = []
+    assert ghash(H, ghash_input, trace) == J_0
+    out = [f"J_0 = GHASH_H(IV || 0^(s+64) || [len(IV)]_64)   (a {8 * len(iv)}-bit IV, "
+           f"SP 800-38D §7.1 step 2; s = {s_bits})"]
+    for i in range(0, len(ghash_input), BLOCK_SIZE):
+        block = ghash_input[i:i + BLOCK_SIZE]
+        what = "[len(IV)]_64" if i + BLOCK_SIZE == len(ghash_input) else "IV"
+        out.append(f"  IV block {i // BLOCK_SIZE + 1:<3} = {block.hex()}   ({what})")
+    for i, value in enumerate(trace, 1):
+        out.append(f"  {'after block ' + str(i):<13}= {value.hex()}   (previous xor IV block {i}) * H")
+    return out
+
+
 def gcm_lines(key: bytes, iv: bytes, plaintext: bytes, aad: bytes, title: str) -> list[str]:
     from ..aes import AES
-    from ..gcm import BLOCK_SIZE, trace_encrypt
+    from ..gcm import BLOCK_SIZE, inc_32, trace_encrypt
     rows = trace_encrypt(key, iv, plaintext, aad)
     values = dict(rows)
     m = -(-len(aad) // BLOCK_SIZE)
     n = -(-len(values["C"]) // BLOCK_SIZE)
+    cipher = AES(key)
     out = [title, f"K  = {key.hex()}", f"P  = {plaintext.hex()}", f"A  = {aad.hex()}",
            f"IV = {iv.hex()}", "",
-           f"H        = {values['H'].hex()}   H = E(K, 0^128)",
-           f"Y0       = {values['J0'].hex()}   pre-counter block (J_0 in SP 800-38D)",
-           f"E(K,Y0)  = {AES(key).encrypt_block(values['J0']).hex()}   masks the tag"]
+           f"H        = {values['H'].hex()}   H = E(K, 0^128)"]
+    out += _j0_lines(values["H"], iv, values["J0"])
+    out += [f"Y0       = {values['J0'].hex()}   pre-counter block (J_0 in SP 800-38D)",
+            f"E(K,Y0)  = {cipher.encrypt_block(values['J0']).hex()}   masks the tag"]
+    # The counter blocks Y_i = incr(Y_(i-1)) and the key stream E(K, Y_i), as in the paper.
+    y = values["J0"]
+    for i in range(1, n + 1):
+        y = inc_32(y)
+        out.append(f"{'Y' + str(i):<8} = {y.hex()}")
+        out.append(f"{'E(K,Y' + str(i) + ')':<8} = {cipher.encrypt_block(y).hex()}   "
+                   f"C_{i} = P_{i} xor E(K,Y{i})")
     for name, value in rows:
         if name.startswith("X_"):
             i = int(name[2:])
@@ -531,13 +561,73 @@ def _hex_arg(text: str | None, name: str) -> bytes | None:
         raise ValueError(f"--{name} must be hex, got {text!r}") from None
 
 
+MV_CASES = 18   # McGrew-Viega Appendix B has test cases 1-18
+
+# The options each topic reads; any other option given is a usage error (not ignored).
+TOPIC_OPTIONS = {
+    "aes": ("key", "input", "flat"),
+    "gcm": ("key", "input", "iv", "aad", "case"),
+    "x25519": ("scalar", "u", "projective"),
+    "dh": ("group",),
+    "rsa-oaep": (),
+    "rsa-pss": (),
+    "session": ("fresh", "kem"),
+    "mlkem": ("set", "d", "z", "m", "reject", "full"),
+    "x509": ("issuer", "pem"),       # and the FILE argument, checked in run_trace
+}
+# The values the parser gives options that were not given.
+_OPTION_DEFAULTS = {"group": "ffdhe2048", "set": "768", "flat": False, "projective": False,
+                    "fresh": False, "reject": False, "full": False, "pem": False}
+
+
+def _case_number(text: str) -> int:
+    """--case N: an int in 1..MV_CASES (argparse turns ValueError into exit status 2)."""
+    import argparse
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a test case number: {text!r}") from None
+    if not 1 <= number <= MV_CASES:
+        raise argparse.ArgumentTypeError(f"McGrew-Viega test cases are 1-{MV_CASES}, not {number}")
+    return number
+
+
+def _given_options(args) -> list[str]:
+    every = {name for names in TOPIC_OPTIONS.values() for name in names}
+    return [name for name in sorted(every)
+            if getattr(args, name, _OPTION_DEFAULTS.get(name)) != _OPTION_DEFAULTS.get(name)]
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def check_options(args) -> None:
+    """ValueError naming the options that do not go with args.topic (or with each other)."""
+    topic = args.topic
+    given = _given_options(args)
+    stray = [name for name in given if name not in TOPIC_OPTIONS[topic]]
+    if stray:
+        owners = {name: [t for t, names in TOPIC_OPTIONS.items() if name in names] for name in stray}
+        parts = [f"{_flag(name)} is for {', '.join(owners[name])}" for name in stray]
+        takes = ", ".join(_flag(n) for n in TOPIC_OPTIONS[topic]) or "no options"
+        raise ValueError(f"{'; '.join(parts)}, not {topic} ({topic} takes {takes})")
+    if topic == "gcm" and "case" in given:
+        custom = [_flag(name) for name in given if name in ("key", "input", "iv", "aad")]
+        if custom:
+            raise ValueError(f"--case does not go with {', '.join(custom)}: --case N traces a "
+                             "McGrew-Viega test case, --key/--iv/--input/--aad trace your inputs")
+    if topic == "session" and "kem" in given and "fresh" not in given:
+        raise ValueError("--kem goes with --fresh (the RFC 8448 trace has its own X25519 keys)")
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("--key", help="aes, gcm: key in hex")
     parser.add_argument("--input", help="aes: 16-byte block in hex; gcm: plaintext in hex")
     parser.add_argument("--iv", help="gcm: IV in hex")
     parser.add_argument("--aad", help="gcm: associated data in hex")
-    parser.add_argument("--case", type=int, default=None,
-                        help=f"gcm: McGrew-Viega test case 1-18 (default {MV_DEFAULT_CASE})")
+    parser.add_argument("--case", type=_case_number, default=None,
+                        help=f"gcm: McGrew-Viega test case 1-{MV_CASES} (default {MV_DEFAULT_CASE})")
     parser.add_argument("--flat", action="store_true",
                         help="aes: one line per step (FIPS 197 Appendix C layout)")
     parser.add_argument("--scalar", help="x25519: scalar k (32 bytes hex, little-endian)")
@@ -547,7 +637,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--group", default="ffdhe2048", help="dh: group name (dh.GROUPS)")
     parser.add_argument("--fresh", action="store_true",
                         help="session: a fresh refkx.tls handshake instead of RFC 8448's")
-    parser.add_argument("--kem", default="x25519", help="session --fresh: the group")
+    parser.add_argument("--kem", default=None, help="session --fresh: the group (default x25519)")
     parser.add_argument("--set", default="768", choices=("512", "768", "1024"),
                         help="mlkem: the parameter set (default 768)")
     parser.add_argument("--d", help="mlkem: KeyGen seed d (32 bytes hex)")
@@ -572,6 +662,11 @@ def run_trace(args) -> int:
 
     if args.topic != "x509" and getattr(args, "file", None) is not None:
         print(f"trace {args.topic}: takes no FILE argument", file=sys.stderr)
+        return 2
+    try:
+        check_options(args)
+    except ValueError as exc:
+        print(f"trace {args.topic}: {exc}", file=sys.stderr)
         return 2
     try:
         with impl.using(impl.READABLE):
@@ -619,7 +714,7 @@ def _lines_for(args) -> list[str]:
     if topic == "rsa-pss":
         return rsa_pss_lines()
     if topic == "session":
-        return session_lines(fresh=args.fresh, kem=args.kem)
+        return session_lines(fresh=args.fresh, kem=args.kem or "x25519")
     if topic == "mlkem":
         from .trace_mlkem import mlkem_lines
         return mlkem_lines(args.set, _hex_arg(args.d, "d"), _hex_arg(args.z, "z"),

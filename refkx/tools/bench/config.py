@@ -32,7 +32,7 @@ class Config:
     readable: bool = False                  # refkx.impl "readable" for every primitive
     rsa_bits: tuple[int, ...] | None = None
     dh_groups: tuple[str, ...] | None = None
-    progress: object = field(default=sys.stderr, repr=False)
+    progress: object = field(default_factory=lambda: sys.stderr, repr=False)  # stderr at run time
 
     @property
     def samples(self) -> int:

@@ -15,6 +15,11 @@ from .render import format_bytes
 from .stats import Stats, measure
 
 
+
+def _readable_env() -> bool:
+    from ... import impl
+    return impl.readable_from_environment()
+
 class Bench:
     """Runs the measurements for one Config; results are a JSON-ready dict."""
 
@@ -28,6 +33,11 @@ class Bench:
                                          "sections": list(config.sections),
                                          "kems": config.kems, "sizes": config.sizes,
                                          "repeat": config.repeat, "readable": config.readable,
+                                         # what chose the implementations: --readable, the
+                                         # environment (REFKX_READABLE=1), or neither
+                                         "readable_from": ("--readable" if config.readable else
+                                                           "REFKX_READABLE=1"
+                                                           if _readable_env() else None),
                                          "record_size": RECORD_SIZE,
                                          "break_even_cipher": BREAK_EVEN_CIPHER},
                               "kems": [], "sessions": [], "aead": [], "aead_fits": [],
@@ -249,6 +259,10 @@ class Bench:
                                                  "bytes_per_s": size / stats.median})
                     sizes.append(size)
                     medians.append(stats.median)
+                if len(set(sizes)) < 2:
+                    self.note(f"{ops.impl} {cipher}: no AEAD cost model, break-even or "
+                              "total-cost tables: a fit t(n) = a + b*n needs at least two "
+                              f"different --sizes (got {', '.join(map(format_bytes, set(sizes)))})")
                 if len(set(sizes)) >= 2:
                     fit = fit_aead(sizes, medians)
                     self.results["aead_fits"].append({
