@@ -60,6 +60,44 @@ def test_handshake_error_carries_its_alert():
     assert errors.CertificateError("x", "unknown_ca").alert == "unknown_ca"
 
 
+# RFC 8446 §6, enum AlertDescription: the names `.alert` may hold.
+RFC8446_ALERTS = {
+    "close_notify", "unexpected_message", "bad_record_mac", "record_overflow",
+    "handshake_failure", "bad_certificate", "unsupported_certificate", "certificate_revoked",
+    "certificate_expired", "certificate_unknown", "illegal_parameter", "unknown_ca",
+    "access_denied", "decode_error", "decrypt_error", "protocol_version",
+    "insufficient_security", "internal_error", "inappropriate_fallback", "user_canceled",
+    "missing_extension", "unsupported_extension", "unrecognized_name",
+    "bad_certificate_status_response", "unknown_psk_identity", "certificate_required",
+    "no_application_protocol"}
+
+
+def test_every_alert_the_library_raises_is_an_rfc8446_name():
+    """Reads refkx/ for HandshakeError / CertificateError (and subclasses) built with a
+    literal alert: each one must be an RFC 8446 §6 description name."""
+    import ast
+    classes = {"HandshakeError", "CertificateError", "_PeerAlert"}
+    found = {}
+    for path in (ROOT / "refkx").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            if name not in classes:
+                continue
+            candidates = node.args[1:2] + [k.value for k in node.keywords if k.arg == "alert"]
+            for value in candidates:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    found.setdefault(value.value, f"{path.name}:{node.lineno}")
+    assert len(found) >= 8                       # the walk does see the library's raises
+    strays = {alert: where for alert, where in found.items() if alert not in RFC8446_ALERTS}
+    assert not strays
+    from refkx.tls import alerts
+    table = next(v for v in vars(alerts).values()
+                 if isinstance(v, dict) and "bad_record_mac" in v)
+    assert set(table) <= RFC8446_ALERTS and table["bad_record_mac"] == 20
+
+
 # -- symmetric ------------------------------------------------------------------------------
 def test_aes_and_aesgcm():
     from refkx.aes import AES
@@ -256,6 +294,30 @@ def test_kem_names_and_hybrid_sizes():
     assert hybrid.decapsulate(enc, private_key) == secret
 
 
+@pytest.mark.parametrize("name,public,enc", [("mlkem512", 800, 768), ("mlkem768", 1184, 1088),
+                                             ("mlkem1024", 1568, 1568)])
+def test_kem_mlkem_sizes(name, public, enc):
+    from refkx.kem import KEMS
+    kem = KEMS[name]
+    private_key, public_bytes = kem.generate_keypair()
+    secret, ciphertext = kem.encapsulate(public_bytes)
+    assert (len(public_bytes), len(ciphertext), len(secret)) == (public, enc, 32)
+    assert (kem.public_key_size, kem.enc_size, kem.shared_secret_size) == (public, enc, 32)
+    assert kem.decapsulate(ciphertext, private_key) == secret
+
+
+def test_every_kem_round_trips():
+    """Every KEMS entry but the two big RSA sizes (key generation takes seconds)."""
+    from refkx.kem import KEMS
+    for name, kem in KEMS.items():
+        if name in ("rsa3072-oaep", "rsa4096-oaep"):
+            continue
+        assert kem.name == name
+        private_key, public_bytes = kem.generate_keypair()
+        secret, enc = kem.encapsulate(public_bytes)
+        assert kem.decapsulate(enc, private_key) == secret, name
+
+
 def test_hybrid_layout_is_mlkem_then_x25519():
     """draft-ietf-tls-ecdhe-mlkem: ek || X25519 public, c || X25519 public, K || X25519 secret."""
     from refkx import mlkem, x25519
@@ -365,7 +427,7 @@ def test_rsa_kem_public_bytes_are_spki():
 @pytest.fixture(scope="module")
 def pki(rsa_key):
     from refkx import rsa, x509
-    leaf_key = rsa.generate_private_key(65537, 2048)
+    leaf_key = _leaf_key()
     now = datetime.datetime.now(UTC)
     root = x509.issue_certificate(rsa_key, rsa_key, "CN=contract root,O=refkx", ca=True,
                                   path_length=1)
@@ -430,6 +492,26 @@ def test_certificate_attributes(pki):
     from refkx import serialization as s
     spki = leaf.public_key().public_bytes(s.Encoding.DER, s.PublicFormat.SubjectPublicKeyInfo)
     assert leaf.spki_pin() == "sha256//" + base64.b64encode(hashlib.sha256(spki).digest()).decode()
+    own = _der_children(_der_children(leaf.der)[0])[6]    # RFC 5280 §4.1: the SPKI field
+    assert leaf.spki_pin() == "sha256//" + base64.b64encode(hashlib.sha256(own).digest()).decode()
+
+
+def _der_children(der):
+    """The encodings inside one DER SEQUENCE (X.690 §8.1: tag, short or long length)."""
+    def header_and_length(at):
+        first = der[at + 1]
+        if first < 0x80:
+            return 2, first
+        count = first & 0x7F
+        return 2 + count, int.from_bytes(der[at + 2:at + 2 + count], "big")
+    header, length = header_and_length(0)
+    assert header + length == len(der)
+    children, at = [], header
+    while at < len(der):
+        child_header, child_length = header_and_length(at)
+        children.append(der[at:at + child_header + child_length])
+        at += child_header + child_length
+    return children
 
 
 def test_certificate_against_pyca(pki):
@@ -461,7 +543,14 @@ def test_verify_chain(pki):
         assert caught.value.alert == alert, options
 
 
-_STRAY = []
+_STRAY, _LEAF = [], []
+
+
+def _leaf_key():
+    if not _LEAF:
+        from refkx import rsa
+        _LEAF.append(rsa.generate_private_key(65537, 2048))
+    return _LEAF[0]
 
 
 def _stray_key():
@@ -478,6 +567,11 @@ def test_impl_active_values():
     assert active and set(active.values()) <= {"readable", "fast"}
     with impl.using("readable"):
         assert set(impl.active().values()) == {"readable"}
+    with impl.using(impl.active()["gcm"]):             # restores whatever ran before
+        impl.use("readable")
+        assert set(impl.active().values()) == {"readable"}
+        impl.use("fast")
+        assert set(impl.active().values()) == {"fast"}
 
 
 def test_refkx_readable_environment():
@@ -631,7 +725,7 @@ def _read_record(conn):
 
 
 def _client_hello_groups(record):
-    """(groups with a key share, supported_groups) from one ClientHello record (RFC 8446 §4.1.2)."""
+    """(groups with a key share, supported_groups) of one ClientHello record, RFC 8446 §4.1.2."""
     body = record[5 + 4:]
     at = 2 + 32
     at += 1 + body[at]                                    # legacy_session_id
@@ -749,6 +843,10 @@ def test_serve_default_group_preference_and_hello_retry():
             assert result.returncode == 0, (offered, result.stderr)
             assert f"group: {chosen}" in stderr_lines(result), (offered, result.stderr)
             assert result.stdout == b"ping\n"
+        # without --cert: a self-signed certificate for localhost, the pin it printed
+        lines = stderr_lines(result)
+        assert f"pin: {server.pin}" in lines
+        assert any(line.startswith("subject: ") and "localhost" in line for line in lines)
 
 
 def test_serve_own_groups_order_is_its_preference_and_both_sides_keylog(tmp_path):
@@ -801,6 +899,33 @@ def test_serve_takes_a_pkcs1_key_and_a_chain_leaf_first(tmp_path):
         lines = stderr_lines(result)
         assert f"pin: {identity.pin}" in lines and "suite: TLS_AES_128_GCM_SHA256" in lines
         assert any(line.startswith("subject: ") and "localhost" in line for line in lines)
+
+
+def _pem(certificate):
+    return (b"-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(certificate.der)
+            + b"-----END CERTIFICATE-----\n")
+
+
+def test_serve_sends_the_whole_chain_from_cert(tmp_path, pki):
+    """--cert holding leaf then intermediate, --key PKCS#1: a client that trusts only the
+    root validates through the intermediate, so the server sent both, in order."""
+    from refkx import serialization as s
+    root, middle, leaf, _ = pki
+    certfile, keyfile = tmp_path / "chain.pem", tmp_path / "key.pem"
+    rootfile = tmp_path / "root.pem"
+    certfile.write_bytes(_pem(leaf) + _pem(middle))
+    keyfile.write_bytes(_leaf_key().private_bytes(s.Encoding.PEM,
+                                                  s.PrivateFormat.TraditionalOpenSSL))
+    rootfile.write_bytes(_pem(root))
+    with ServeProcess("--cert", str(certfile), "--key", str(keyfile)) as server:
+        assert server.pin == leaf.spki_pin()
+        result = server.connect("--cafile", str(rootfile), "--servername", "localhost")
+        assert result.returncode == 0, result.stderr
+        assert "subject: CN=localhost" in stderr_lines(result)
+    certfile.write_bytes(_pem(leaf))                     # the leaf alone: no path to the root
+    with ServeProcess("--cert", str(certfile), "--key", str(keyfile)) as server:
+        result = server.connect("--cafile", str(rootfile), "--servername", "localhost")
+        assert result.returncode == 1 and b"unknown_ca" in result.stderr, result.stderr
 
 
 @needs_certs
@@ -856,6 +981,14 @@ def test_serve_timeout_closes_a_silent_peer():
         assert result.returncode == 0 and result.stdout == b"ping\n", result.stderr
 
 
+def test_connect_missing_cafile_is_a_usage_error(tmp_path):
+    """A file named on the command line that is not there is a usage error (2), as for
+    serve --cert, not a refused peer (1)."""
+    result = refkx_command("connect", "127.0.0.1:9", "--cafile", str(tmp_path / "missing.pem"))
+    assert result.returncode == 2, result.stderr
+    assert b"missing.pem" in result.stderr and b"Traceback" not in result.stderr
+
+
 def test_bench_prints_its_implementation_line_before_results():
     env = {k: v for k, v in os.environ.items() if k != "REFKX_READABLE"}
     result = refkx_command("bench", "--quick", "--repeat", "1", "--sections", "aead",
@@ -871,3 +1004,67 @@ def test_bench_prints_its_implementation_line_before_results():
     results = next(i for i, line in enumerate(lines) if line.startswith("AES-128-GCM"))
     assert "implementation: readable" in lines[:results]
     assert "implementation: fast" not in lines
+
+
+def test_demo_with_pcap_and_keylog_needs_no_installed_package(tmp_path):
+    """`demo --pcap F --keylog F` on the bare standard library (-S: no site-packages).
+    test_demo.py decrypts the capture with tshark."""
+    pcap, keylog = tmp_path / "demo.pcap", tmp_path / "demo.keys"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "REFKX_READABLE")}
+    result = subprocess.run([sys.executable, "-S", "-m", "refkx", "demo", "--pcap", str(pcap),
+                             "--keylog", str(keylog)], cwd=ROOT, env=env, capture_output=True,
+                            timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    assert pcap.read_bytes()[:4] in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\n\r\r\n")
+    labels = {line.split()[0] for line in keylog.read_text().splitlines() if line.strip()}
+    assert {"CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0"} <= labels
+
+
+@needs_certs
+def test_connect_refuses_a_tampered_record_with_bad_record_mac():
+    """A server (refkx.tls.Server over a raw socket) that flips one bit of its echo:
+    connect exits 1, says bad_record_mac and sends that alert (RFC 8446 §6.2, code 20)."""
+    from refkx.tls import ApplicationData, Server
+    identity = tls_certs.leaf()
+    seen = {}
+
+    def tampering_server(listener):
+        conn, _ = listener.accept()
+        conn.settimeout(20)
+        server = Server([identity.cert_der], identity.key, groups=["x25519"])
+        with conn:
+            while True:
+                data = conn.recv(65536)
+                if not data:
+                    return
+                events = server.receive(data)
+                conn.sendall(server.data_to_send())
+                if any(isinstance(event, ApplicationData) for event in events):
+                    break
+            server.send(b"echo\n")
+            record = bytearray(server.data_to_send())
+            record[-1] ^= 1                               # the last byte of the tag
+            conn.sendall(bytes(record))
+            reply = b""
+            while True:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                reply += chunk
+            seen["reply"] = reply
+            try:
+                server.receive(reply)                     # the client's alert, decrypted
+            except errors.HandshakeError as exc:
+                seen["alert"] = exc.alert
+
+    with _listener() as listener:
+        thread = threading.Thread(target=tampering_server, args=(listener,), daemon=True)
+        thread.start()
+        result = refkx_command("connect", f"127.0.0.1:{listener.getsockname()[1]}", "--pin",
+                               identity.pin, "--groups", "x25519", "--timeout", "10",
+                               stdin=b"hello\n")
+        thread.join(20)
+    assert result.returncode == 1, result.stderr
+    assert b"bad_record_mac" in result.stderr and b"Traceback" not in result.stderr
+    assert result.stdout == b""
+    assert seen.get("alert") == "bad_record_mac", seen

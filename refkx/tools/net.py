@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import socket
 import sys
 import threading
@@ -368,6 +369,9 @@ def run_connect(args, stdin=None, stdout=None, stderr=None) -> int:
     if not (args.pin or args.cafile or args.insecure):
         print("connect: say how to trust the server: --pin sha256//..., --cafile PEM or "
               "--insecure", file=stderr)
+        return 2
+    if args.cafile and not os.path.isfile(args.cafile):
+        print(f"connect: --cafile {args.cafile}: no such file", file=stderr)
         return 2
     host, port = args.target
     options = {"pins": args.pin, "insecure": args.insecure, "keylog": args.keylog}
