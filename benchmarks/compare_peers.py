@@ -301,18 +301,10 @@ def _ssl_handshake(identity):
     client_context.load_verify_locations(identity.certfile)
     client_context.check_hostname = False
 
+    from refkx.tools.bench.operations import ssl_memory_handshake
+
     def run():
-        bios = [ssl.MemoryBIO() for _ in range(4)]
-        client = client_context.wrap_bio(bios[0], bios[1])
-        server = server_context.wrap_bio(bios[2], bios[3], server_side=True)
-        for _ in range(4):
-            for side in (client, server):
-                try:
-                    side.do_handshake()
-                except ssl.SSLWantReadError:
-                    pass
-            bios[2].write(bios[1].read())
-            bios[0].write(bios[3].read())
+        client = ssl_memory_handshake(client_context, server_context)
         assert client.version() == "TLSv1.3"
     return run
 

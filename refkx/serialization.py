@@ -203,7 +203,17 @@ def _unsupported(oid: str) -> UnsupportedAlgorithm:
 
 
 def _check_parameters(oid: str, parameters: Optional[asn1.Element], offset: int) -> None:
-    if oid == OID_RSA_ENCRYPTION:
+    """A key's AlgorithmIdentifier (in a SubjectPublicKeyInfo or a PrivateKeyInfo): a key type
+    refkx reads, with the parameters its RFC allows; UnsupportedAlgorithm or DERError if not."""
+    if oid == OID_RSASSA_PSS:
+        # RFC 4055 §3.1 / RFC 8017 A.1: an RSA key restricted to PSS; parameters absent or
+        # RSASSA-PSS-params (restrictions refkx does not enforce; it writes such private keys
+        # back as rsaEncryption). The key itself is the same RSAPublicKey / RSAPrivateKey.
+        if parameters is not None:
+            parameters.expect(asn1.SEQUENCE)
+    elif oid not in (OID_RSA_ENCRYPTION, OID_X25519, OID_X448) and oid not in ML_KEM_CLASSES:
+        raise _unsupported(oid)
+    elif oid == OID_RSA_ENCRYPTION:
         # RFC 3279 §2.3.1: "the parameters field MUST have ASN.1 type NULL".
         if parameters is None:
             raise DERError(f"DER error at offset {offset}: rsaEncryption parameters must be NULL")
@@ -257,15 +267,7 @@ def public_key_from_spki(element: asn1.Element):
     oid, parameters = _algorithm(algorithm)
     bits, unused = asn1.decode_bit_string(r.next(asn1.BIT_STRING))
     r.finish()
-    if oid == OID_RSASSA_PSS:
-        # RFC 4055 §3.1: parameters absent or RSASSA-PSS-params (restrictions refkx does not
-        # enforce); the BIT STRING is the same RSAPublicKey as for rsaEncryption.
-        if parameters is not None:
-            parameters.expect(asn1.SEQUENCE)
-    elif oid not in (OID_RSA_ENCRYPTION, OID_X25519, OID_X448) and oid not in ML_KEM_CLASSES:
-        raise _unsupported(oid)
-    else:
-        _check_parameters(oid, parameters, algorithm.offset)
+    _check_parameters(oid, parameters, algorithm.offset)
     if unused:
         raise DERError(f"DER error at offset {element.offset}: subjectPublicKey has unused bits")
     if oid in (OID_RSA_ENCRYPTION, OID_RSASSA_PSS):
@@ -329,16 +331,7 @@ def _parse_pkcs8(element: asn1.Element):
         raise DERError(f"DER error at offset {attributes.offset}: attributes must be a SET")
     public_key = r.optional(1) if version == PKCS8_VERSION_2 else None   # RFC 5958 §2
     r.finish()
-    if oid == OID_RSASSA_PSS:
-        # RFC 4055 §3.1 / RFC 8017 A.1: an RSA key restricted to PSS; parameters absent or
-        # RSASSA-PSS-params (restrictions not enforced; refkx writes such keys back as
-        # rsaEncryption).
-        if parameters is not None:
-            parameters.expect(asn1.SEQUENCE)
-    elif oid not in (OID_RSA_ENCRYPTION, OID_X25519, OID_X448) and oid not in ML_KEM_CLASSES:
-        raise _unsupported(oid)
-    else:
-        _check_parameters(oid, parameters, algorithm.offset)
+    _check_parameters(oid, parameters, algorithm.offset)
     inner = asn1.parse(private_key.content, private_key.content_offset)
     if oid in ML_KEM_CLASSES:
         if public_key is not None:

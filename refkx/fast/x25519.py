@@ -46,6 +46,7 @@ This code teaches and cross-checks; it does not protect production secrets.
 from __future__ import annotations
 
 from ..x25519 import A, A24, BITS, P
+from .ladder import swap_bits
 
 __all__ = ["ladder", "base_mult", "x25519_int", "x25519", "WINDOW"]
 
@@ -75,14 +76,8 @@ def ladder(k: int, u: int) -> int:
     a24 = A24
     x_1 = u % p
     x_2, z_2, x_3, z_3 = 1, 0, x_1, 1
-    # step t swaps when k_t differs from k_(t+1) ("swap ^= k_t; cswap; swap = k_t")
-    swaps = []
-    swap = 0
-    for t in range(BITS - 1, -1, -1):
-        k_t = (k >> t) & 1
-        swaps.append(swap ^ k_t)
-        swap = k_t
-    for exchange in swaps:
+    # step t swaps when k_t differs from k_(t+1) (RFC 7748 §5, computed for all steps up front)
+    for exchange in swap_bits(k, BITS):
         if exchange:                               # cswap(swap, x_2, x_3), cswap(swap, z_2, z_3)
             x_2, x_3 = x_3, x_2
             z_2, z_3 = z_3, z_2
@@ -113,7 +108,7 @@ def ladder(k: int, u: int) -> int:
         z_2 = (AA + a24 * E) * E                   # z_2 = E * (AA + a24 * E), two folds
         z_2 = (z_2 & m) + (z_2 >> 255) * 19
         z_2 = (z_2 & m) + (z_2 >> 255) * 19
-    if swap:                                       # the final cswap(swap, ...)
+    if k & 1:                                      # the final cswap(swap, ...): swap = k_0
         x_2, x_3 = x_3, x_2
         z_2, z_3 = z_3, z_2
     z_2 %= p

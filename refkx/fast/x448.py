@@ -31,6 +31,8 @@ not protect production secrets.
 
 from __future__ import annotations
 
+from .ladder import swap_bits
+
 __all__ = ["ladder", "x448", "P", "A24", "BITS"]
 
 P = 2**448 - 2**224 - 1              # RFC 7748 §4.2, the "Goldilocks" prime
@@ -49,14 +51,8 @@ def ladder(k: int, u: int) -> int:
     p, m, a24 = P, _LOW, A24
     x_1 = u % p
     x_2, z_2, x_3, z_3 = 1, 0, x_1, 1
-    # RFC 7748 §5: "swap ^= k_t; cswap(swap, ...); swap = k_t", computed for all steps up front.
-    swaps = []
-    swap = 0
-    for t in range(BITS - 1, -1, -1):
-        k_t = (k >> t) & 1
-        swaps.append(swap ^ k_t)
-        swap = k_t
-    for exchange in swaps:
+    # step t swaps when k_t differs from k_(t+1) (RFC 7748 §5, computed for all steps up front)
+    for exchange in swap_bits(k, BITS):
         if exchange:                               # cswap(swap, x_2, x_3), cswap(swap, z_2, z_3)
             x_2, x_3 = x_3, x_2
             z_2, z_3 = z_3, z_2
@@ -96,7 +92,7 @@ def ladder(k: int, u: int) -> int:
         h = z_2 >> 448; z_2 = (z_2 & m) + h + (h << 224)
         h = z_2 >> 448; z_2 = (z_2 & m) + h + (h << 224)
         h = z_2 >> 448; z_2 = (z_2 & m) + h + (h << 224)
-    if swap:                                       # the final cswap(swap, ...)
+    if k & 1:                                      # the final cswap(swap, ...): swap = k_0
         x_2, x_3 = x_3, x_2
         z_2, z_3 = z_3, z_2
     z_2 %= p

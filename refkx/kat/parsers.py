@@ -93,3 +93,20 @@ def parse_records_by_key(path: Path, start_key: str) -> list[dict[str, str]]:
 def hash_name_from_label(label: str) -> str:
     """hashlib name for a vector file's label: "SHA-256" -> "sha256", "SHA-512/224" -> "sha512_224"."""
     return label.strip().lower().replace("-", "").replace("/", "_")
+
+
+def cavp_siggen_records(path: Path):
+    """The signature records of a CAVP RSA SigGen file, in file order, as
+    (count, record, n, e, d): count numbers them from 1; n is the modulus of the latest record
+    that set one, e and d the exponents of the latest record that set d (hex decoded)."""
+    n = e = d = None
+    count = 0
+    for record in parse_key_value_blocks(path):
+        if "n" in record:
+            n = int(record["n"], 16)
+        if "d" in record:
+            e, d = int(record["e"], 16), int(record["d"], 16)
+        if "S" not in record:
+            continue
+        count += 1
+        yield count, record, n, e, d

@@ -26,7 +26,8 @@ from ..errors import InvalidSignature
 from ..rsa import OAEP, PKCS1v15, PSS, RSAPrivateKey, RSAPublicKey
 from ..rsa_primitives import crt_exponentiation
 from . import Case, vector_path
-from .parsers import hash_name_from_label, parse_key_value_blocks, read_text, unhex
+from .parsers import (cavp_siggen_records, hash_name_from_label, parse_key_value_blocks,
+                      read_text, unhex)
 
 SRC_OAEP = "RSA Labs PKCS #1 v2.1 RSAES-OAEP (oaep-vect.txt)"
 SRC_PSS = "RSA Labs PKCS #1 v2.1 RSASSA-PSS (pss-vect.txt)"
@@ -250,16 +251,7 @@ def _sigver_cases():
 
 
 def _siggen_cases():
-    n = e = d = None
-    count = 0
-    for rec in parse_key_value_blocks(vector_path("rsa", "SigGenPSS_186-2.txt")):
-        if "n" in rec:
-            n = int(rec["n"], 16)
-        if "d" in rec:
-            e, d = int(rec["e"], 16), int(rec["d"], 16)
-        if "S" not in rec:
-            continue
-        count += 1
+    for count, rec, n, e, d in cavp_siggen_records(vector_path("rsa", "SigGenPSS_186-2.txt")):
         hash_name = hash_name_from_label(rec["SHAAlg"])
         msg, sig, salt = unhex(rec["Msg"]), unhex(rec["S"]), unhex(rec["SaltVal"])
         case_id = f"cavp-SigGenPSS-{rec['mod']}-{rec['SHAAlg']}-count{count}"

@@ -21,7 +21,8 @@ from ..errors import InvalidSignature
 from ..rsa import PKCS1v15, RSAPrivateKey, RSAPublicKey
 from ..serialization import load_der_private_key, load_der_public_key
 from . import Case, VECTORS_DIR, vector_path
-from .parsers import hash_name_from_label, parse_key_value_blocks, read_bytes, unhex
+from .parsers import (cavp_siggen_records, hash_name_from_label, parse_key_value_blocks,
+                      read_bytes, unhex)
 from .rsa import rsalabs_keys
 
 AREA = "rsa_sig"
@@ -107,16 +108,7 @@ def _wycheproof_gen_cases():
 
 
 def _siggen_cases():
-    n = e = d = None
-    count = 0
-    for rec in parse_key_value_blocks(vector_path(AREA, "SigGen15_186-2.txt.gz")):
-        if "n" in rec:
-            n = int(rec["n"], 16)
-        if "d" in rec:
-            e, d = int(rec["e"], 16), int(rec["d"], 16)
-        if "S" not in rec:
-            continue
-        count += 1
+    for count, rec, n, e, d in cavp_siggen_records(vector_path(AREA, "SigGen15_186-2.txt.gz")):
         hash_name = hash_name_from_label(rec["SHAAlg"])
         msg, sig = unhex(rec["Msg"]), unhex(rec["S"])
         case_id = f"cavp-SigGen15-{rec['mod']}-{rec['SHAAlg']}-count{count}"

@@ -42,10 +42,8 @@ from .. import kem as kem_module
 from ..errors import CertificateError, HandshakeError, InvalidKey
 from . import extensions as ext
 from . import groups as groups_module
-from . import keylog
 from . import signatures
 from .connection import (DEFAULT_CIPHER_SUITES, Connection, HandshakeComplete, Rng, State)
-from .keyschedule import KeySchedule, finished_verify_data
 from .messages import (CERTIFICATE, CERTIFICATE_REQUEST, CERTIFICATE_VERIFY, DOWNGRADE_TLS11,
                        DOWNGRADE_TLS12, ENCRYPTED_EXTENSIONS, FINISHED, LEGACY_VERSION,
                        MAX_SESSION_ID, MESSAGE_NAMES, NULL_COMPRESSION, RANDOM_SIZE,
@@ -259,13 +257,8 @@ class Client(Connection):
         shared_secret = self._shared_secret(key_exchange)
         self._add_to_transcript("server", whole)
         self._require_record_boundary()
-        self.schedule = KeySchedule(self.suite.hash_name)
-        self.schedule.handshake(shared_secret, self._transcript_hash())
+        self._start_key_schedule(shared_secret)
         self._private_key = None
-        self._log_secret(keylog.CLIENT_HANDSHAKE_TRAFFIC_SECRET,
-                         self.schedule.client_handshake_traffic_secret)
-        self._log_secret(keylog.SERVER_HANDSHAKE_TRAFFIC_SECRET,
-                         self.schedule.server_handshake_traffic_secret)
         self._read = self._protection(self.schedule.server_handshake_traffic_secret,
                                       "server_handshake")
         self.state = State.WAIT_ENCRYPTED_EXTENSIONS
@@ -350,20 +343,8 @@ class Client(Connection):
         self.state = State.WAIT_FINISHED
 
     def _finished(self, message: Finished, whole: bytes, events: list) -> None:
-        expected = finished_verify_data(self.schedule.server_handshake_traffic_secret,
-                                        self._transcript_hash(), self.suite.hash_name)
-        from ..encoding import constant_time_equal
-        if not constant_time_equal(expected, message.verify_data):
-            raise HandshakeError("bad server Finished", "decrypt_error")           # §4.4.4
-        self._add_to_transcript("server", whole)
-        self._require_record_boundary()
-        self.schedule.master(self._transcript_hash())
-        for label, secret in ((keylog.CLIENT_TRAFFIC_SECRET_0,
-                               self.schedule.client_application_traffic_secret_0),
-                              (keylog.SERVER_TRAFFIC_SECRET_0,
-                               self.schedule.server_application_traffic_secret_0),
-                              (keylog.EXPORTER_SECRET, self.schedule.exporter_master_secret)):
-            self._log_secret(label, secret)
+        self._check_peer_finished(message.verify_data, whole)
+        self._derive_application_secrets()
         self._read = self._protection(self.schedule.server_application_traffic_secret_0,
                                       "server_application")
         self._read_is_application = True
@@ -380,9 +361,7 @@ class Client(Connection):
             empty = Certificate([], self._certificate_requested.certificate_request_context)
             flight.append(empty.encode())
             self._add_to_transcript("client", flight[-1])
-        verify_data = finished_verify_data(self.schedule.client_handshake_traffic_secret,
-                                           self._transcript_hash(), self.suite.hash_name)
-        flight.append(Finished(verify_data).encode())
+        flight.append(Finished(self._finished_verify_data("client")).encode())
         self._add_to_transcript("client", flight[-1])
         self._send_handshake(flight)
         if self._trace:                    # refkx does not resume: only for the trace

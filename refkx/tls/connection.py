@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Callable, Optional
 
-from ..encoding import require_bytes
+from ..encoding import constant_time_equal, require_bytes
 from ..errors import HandshakeError
+from . import keylog
 from . import keyschedule as ks
 from .alerts import decode_alert, encode_alert
 from .keylog import keylog_line, keylog_writer
@@ -478,3 +479,44 @@ class Connection:
     def _log_secret(self, label: str, secret: bytes) -> None:
         if self._keylog is not None:
             self._keylog(keylog_line(label, self.client_random, secret))
+
+    # -- the key schedule steps both sides take at the same point (§7.1, §4.4.4) ---------
+    def _start_key_schedule(self, shared_secret: bytes) -> None:
+        """§7.1: Handshake Secret from the (EC)DHE/KEM shared secret and
+        Transcript-Hash(ClientHello..ServerHello); both handshake traffic secrets logged."""
+        self.schedule = ks.KeySchedule(self.suite.hash_name)
+        self.schedule.handshake(shared_secret, self._transcript_hash())
+        self._log_secret(keylog.CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+                         self.schedule.client_handshake_traffic_secret)
+        self._log_secret(keylog.SERVER_HANDSHAKE_TRAFFIC_SECRET,
+                         self.schedule.server_handshake_traffic_secret)
+
+    def _handshake_secret(self, sender: str) -> bytes:
+        if sender == "client":
+            return self.schedule.client_handshake_traffic_secret
+        return self.schedule.server_handshake_traffic_secret
+
+    def _finished_verify_data(self, sender: str) -> bytes:
+        """§4.4.4: verify_data of `sender`'s Finished over the transcript so far."""
+        return ks.finished_verify_data(self._handshake_secret(sender), self._transcript_hash(),
+                                       self.suite.hash_name)
+
+    def _check_peer_finished(self, verify_data: bytes, whole: bytes) -> None:
+        """§4.4.4: the peer's Finished must match; then it joins the transcript, and it must
+        end its record (§5.1: no key change inside a record)."""
+        expected = self._finished_verify_data(self.peer_role)
+        if not constant_time_equal(expected, verify_data):
+            raise HandshakeError(f"bad {self.peer_role} Finished", "decrypt_error")
+        self._add_to_transcript(self.peer_role, whole)
+        self._require_record_boundary()
+
+    def _derive_application_secrets(self) -> None:
+        """§7.1: Master Secret and Transcript-Hash(ClientHello..server Finished): both
+        application traffic secrets and the exporter secret, logged."""
+        self.schedule.master(self._transcript_hash())
+        for label, secret in ((keylog.CLIENT_TRAFFIC_SECRET_0,
+                               self.schedule.client_application_traffic_secret_0),
+                              (keylog.SERVER_TRAFFIC_SECRET_0,
+                               self.schedule.server_application_traffic_secret_0),
+                              (keylog.EXPORTER_SECRET, self.schedule.exporter_master_secret)):
+            self._log_secret(label, secret)

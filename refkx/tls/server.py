@@ -31,12 +31,10 @@ from ..encoding import constant_time_equal
 from ..errors import DecryptionError, HandshakeError, InvalidKey
 from . import extensions as ext
 from . import groups as groups_module
-from . import keylog
 from . import signatures
 from .client import _FixedBytes
 from .connection import (DEFAULT_CIPHER_SUITES, MAX_EARLY_DATA_SKIPPED, Connection,
                          HandshakeComplete, Rng, State)
-from .keyschedule import KeySchedule, finished_verify_data
 from .messages import (CLIENT_HELLO, FINISHED, HELLO_RETRY_REQUEST_RANDOM, MESSAGE_NAMES,
                        NULL_COMPRESSION, RANDOM_SIZE, Certificate, CertificateEntry,
                        CertificateVerify, ClientHello, EncryptedExtensions, Finished,
@@ -213,12 +211,7 @@ class Server(Connection):
         self._send_handshake([server_hello])
         if hello.legacy_session_id and not self.hello_retried:
             self._send_change_cipher_spec()        # Appendix D.4
-        self.schedule = KeySchedule(self.suite.hash_name)
-        self.schedule.handshake(shared_secret, self._transcript_hash())
-        self._log_secret(keylog.CLIENT_HANDSHAKE_TRAFFIC_SECRET,
-                         self.schedule.client_handshake_traffic_secret)
-        self._log_secret(keylog.SERVER_HANDSHAKE_TRAFFIC_SECRET,
-                         self.schedule.server_handshake_traffic_secret)
+        self._start_key_schedule(shared_secret)
         self._write = self._protection(self.schedule.server_handshake_traffic_secret,
                                        "server_handshake")
         self._read = self._protection(self.schedule.client_handshake_traffic_secret,
@@ -233,29 +226,16 @@ class Server(Connection):
         self.signature_scheme = signatures.SCHEME_NAMES[scheme]
         flight.append(CertificateVerify(scheme, signature).encode())
         self._add_to_transcript("server", flight[-1])
-        verify_data = finished_verify_data(self.schedule.server_handshake_traffic_secret,
-                                           self._transcript_hash(), self.suite.hash_name)
-        flight.append(Finished(verify_data).encode())
+        flight.append(Finished(self._finished_verify_data("server")).encode())
         self._add_to_transcript("server", flight[-1])
         self._send_handshake(flight)
-        self.schedule.master(self._transcript_hash())
-        for label, secret in ((keylog.CLIENT_TRAFFIC_SECRET_0,
-                               self.schedule.client_application_traffic_secret_0),
-                              (keylog.SERVER_TRAFFIC_SECRET_0,
-                               self.schedule.server_application_traffic_secret_0),
-                              (keylog.EXPORTER_SECRET, self.schedule.exporter_master_secret)):
-            self._log_secret(label, secret)
+        self._derive_application_secrets()
         self._write = self._protection(self.schedule.server_application_traffic_secret_0,
                                        "server_application")
         self.state = State.WAIT_CLIENT_FINISHED
 
     def _finished(self, message: Finished, whole: bytes, events: list) -> None:
-        expected = finished_verify_data(self.schedule.client_handshake_traffic_secret,
-                                        self._transcript_hash(), self.suite.hash_name)
-        if not constant_time_equal(expected, message.verify_data):
-            raise HandshakeError("bad client Finished", "decrypt_error")            # §4.4.4
-        self._add_to_transcript("client", whole)
-        self._require_record_boundary()
+        self._check_peer_finished(message.verify_data, whole)
         if self._trace:                    # refkx does not resume: only for the trace
             self.schedule.resumption(self._transcript_hash())
         self._read = self._protection(self.schedule.client_application_traffic_secret_0,

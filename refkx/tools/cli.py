@@ -166,36 +166,6 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(args)
 
 
-def _cmd_lesson(args: argparse.Namespace) -> int:
-    from .lessons import run_cli
-
-    return run_cli(args)
-
-
-def _cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import run_bench
-
-    return run_bench(args)
-
-
-def _cmd_trace(args: argparse.Namespace) -> int:
-    from .trace import run_trace
-
-    return run_trace(args)
-
-
-def _cmd_serve(args: argparse.Namespace) -> int:
-    from .net import run_serve
-
-    return run_serve(args)
-
-
-def _cmd_connect(args: argparse.Namespace) -> int:
-    from .net import run_connect
-
-    return run_connect(args)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m refkx",
@@ -216,34 +186,34 @@ def build_parser() -> argparse.ArgumentParser:
                            "forward-secrecy`)")
     demo.set_defaults(func=_cmd_demo)
 
-    from .lessons import add_arguments as add_lesson_arguments
+    from .lessons import add_arguments as add_lesson_arguments, run_cli as run_lesson
 
     lesson = sub.add_parser("lesson", help="how key exchange fails: an attack on a weak variant "
                                            "and on refkx (lesson --list)")
     add_lesson_arguments(lesson)
-    lesson.set_defaults(func=_cmd_lesson)
+    lesson.set_defaults(func=run_lesson)
 
-    from .bench import add_arguments as add_bench_arguments
+    from .bench import add_arguments as add_bench_arguments, run_bench
 
     bench = sub.add_parser("bench", help="what a handshake costs against bulk AES-GCM")
     add_bench_arguments(bench)
-    bench.set_defaults(func=_cmd_bench)
+    bench.set_defaults(func=run_bench)
 
-    from .trace import TOPICS, add_arguments as add_trace_arguments
+    from .trace import TOPICS, add_arguments as add_trace_arguments, run_trace
 
     trace = sub.add_parser("trace", help="print every intermediate value of one algorithm")
     trace.add_argument("topic", choices=TOPICS, metavar="TOPIC", help=", ".join(TOPICS))
     add_trace_arguments(trace)
-    trace.set_defaults(func=_cmd_trace)
+    trace.set_defaults(func=run_trace)
 
-    from .net import add_connect_arguments, add_serve_arguments
+    from .net import add_connect_arguments, add_serve_arguments, run_connect, run_serve
 
     serve = sub.add_parser("serve", help="a TLS 1.3 echo server (RFC 8446)")
     add_serve_arguments(serve)
-    serve.set_defaults(func=_cmd_serve)
+    serve.set_defaults(func=run_serve)
     connect = sub.add_parser("connect", help="a TLS 1.3 client: send stdin lines, print the replies")
     add_connect_arguments(connect)
-    connect.set_defaults(func=_cmd_connect)
+    connect.set_defaults(func=run_connect)
 
     from ..kat import AREAS
 

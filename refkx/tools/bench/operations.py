@@ -207,3 +207,26 @@ def refkx_key_from_native(native_key):
     from ... import rsa
     n = native_key.private_numbers()
     return rsa.RSAPrivateKey(n.public_numbers.n, n.public_numbers.e, n.d, n.p, n.q)
+
+
+# Client and server each need a few do_handshake() turns: ClientHello, the server's flight,
+# the client's Finished, and one more for the server to take it.
+SSL_HANDSHAKE_TURNS = 4
+
+
+def ssl_memory_handshake(client_context, server_context):
+    """One TLS handshake by the stdlib ssl module (OpenSSL) between two ssl.SSLContexts, both
+    sides in this process over memory BIOs (no socket); returns the client's SSLObject."""
+    import ssl
+    client_in, client_out, server_in, server_out = (ssl.MemoryBIO() for _ in range(4))
+    client = client_context.wrap_bio(client_in, client_out)
+    server = server_context.wrap_bio(server_in, server_out, server_side=True)
+    for _ in range(SSL_HANDSHAKE_TURNS):
+        for side in (client, server):
+            try:
+                side.do_handshake()
+            except ssl.SSLWantReadError:
+                pass
+        server_in.write(client_out.read())
+        client_in.write(server_out.read())
+    return client

@@ -10,7 +10,8 @@ from .config import (AEAD_CIPHERS, AEAD_SIZES, AMORTIZATION_SIZES, BREAK_EVEN_CI
                      FFDH_GROUPS, QUICK_FFDH_GROUPS, QUICK_KEMS, RSA_BITS, SCHEMA, Config)
 from .environment import environment
 from .model import RECORD_SIZE, LinearFit, break_even_bytes, fit_aead, fit_power, session_cost
-from .operations import PURE, NativeOps, PureOps, native_available, refkx_key_from_native
+from .operations import (PURE, NativeOps, PureOps, native_available, refkx_key_from_native,
+                         ssl_memory_handshake)
 from .render import format_bytes
 from .stats import Stats, measure
 
@@ -218,17 +219,7 @@ class Bench:
         client_context.verify_mode = ssl.CERT_NONE
 
         def handshake():
-            bios = [ssl.MemoryBIO() for _ in range(4)]
-            client = client_context.wrap_bio(bios[0], bios[1])
-            server = server_context.wrap_bio(bios[2], bios[3], server_side=True)
-            for _ in range(4):
-                for side in (client, server):
-                    try:
-                        side.do_handshake()
-                    except ssl.SSLWantReadError:
-                        pass
-                bios[2].write(bios[1].read())
-                bios[0].write(bios[3].read())
+            ssl_memory_handshake(client_context, server_context)
         stats = self.time("stdlib ssl TLS 1.3 handshake (x25519)", handshake)
         self.results["sessions"].append({
             "impl": "openssl (ssl module)", "kem": "x25519", "mode": "RSA-2048 certificate",
