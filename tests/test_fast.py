@@ -242,6 +242,55 @@ def test_x25519_fast_table_built_in_steps_then_used():
             == readable_x25519(scalar, (9).to_bytes(32, "little"))
 
 
+def _race(work, threads: int = 4) -> list:
+    """Run work(i) in `threads` threads at once, switching between them as often as CPython
+    allows, and return every result (an exception in a thread fails the test)."""
+    import sys
+    import threading
+    results, errors = [], []
+    start = threading.Barrier(threads)
+
+    def run(i):
+        try:
+            start.wait(timeout=10)
+            results.append(work(i))
+        except Exception as exc:        # reported below, in the test's thread
+            errors.append(exc)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        pool = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join(timeout=60)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not errors, errors
+    return results
+
+
+def test_x25519_fast_table_built_by_several_threads_at_once(monkeypatch):
+    # Threads share the stepwise table: while it grows, every public key must still be right,
+    # and the finished table must hold each row once (a TLS server computes keys in threads).
+    monkeypatch.setattr(x25519_fast, "_TABLE", None)
+    monkeypatch.setattr(x25519_fast, "_rows", [])
+    monkeypatch.setattr(x25519_fast, "_next_base", None)
+    steps = -(-x25519_fast._WINDOWS // x25519_fast.ROWS_PER_CALL)
+
+    def work(i):
+        wrong = 0
+        for j in range(steps + 2):
+            k = x25519_fast.decode_scalar(bytes([i + 1, j + 1]) * 16)
+            wrong += x25519_fast.base_mult(k) != x25519_fast.ladder(k, 9)
+        return wrong
+    assert _race(work) == [0, 0, 0, 0]
+    table = x25519_fast._TABLE
+    assert table is not None and len(table) == x25519_fast._WINDOWS
+    k = x25519_fast.decode_scalar(bytes(range(32)))
+    assert x25519_fast.base_mult(k) == x25519_fast.ladder(k, 9)
+
+
 def test_x25519_fast_ladder_fold_bounds_close():
     # One step on magnitudes (module docstring of ladder): one fold for the inner values, two
     # for the values that leave the step; the start bound must hold again at the end.
@@ -343,6 +392,26 @@ def test_dh_fast_table_grows_in_steps():
         assert (key in dh_fast._TABLES) == (i + 1 >= calls)
     x = secrets.randbits(bits + 50)                      # longer than the table: pow() fallback
     assert dh_fast.fixed_base_pow(group.g, group.p, x, bits) == pow(group.g, x, group.p)
+
+
+def test_dh_fast_table_grown_by_several_threads_at_once():
+    # rows and base of a growing table change together: readers in other threads must never
+    # combine new rows with an old base (or rows built twice from the same base).
+    from refkx.dh_groups import FFDHE3072 as group
+    bits = 256
+    key = (group.g, group.p, bits)
+    dh_fast._TABLES.pop(key, None)
+    dh_fast._GROWING.pop(key, None)
+    calls = -(-(-(-bits // dh_fast.WINDOW)) // dh_fast.ROWS_PER_CALL)
+
+    def work(i):
+        wrong = 0
+        for j in range(calls + 2):
+            x = (i * 7919 + j * 104729 + 1) * 0x9E3779B97F4A7C15 % (1 << bits)
+            wrong += dh_fast.fixed_base_pow(group.g, group.p, x, bits) != pow(group.g, x, group.p)
+        return wrong
+    assert _race(work) == [0, 0, 0, 0]
+    assert len(dh_fast._TABLES[key].rows) == -(-bits // dh_fast.WINDOW)
 
 
 # --- RSA private operation ---------------------------------------------------------------------

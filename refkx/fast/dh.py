@@ -35,6 +35,7 @@ This code teaches and cross-checks; it does not protect production secrets.
 
 from __future__ import annotations
 
+import threading
 __all__ = ["FixedBaseTable", "fixed_base_pow", "WINDOW"]
 
 WINDOW = 6
@@ -119,6 +120,9 @@ class _GrowingTable:
 
 _TABLES: dict[tuple[int, int, int], FixedBaseTable] = {}
 _GROWING: dict[tuple[int, int, int], _GrowingTable] = {}
+# Threads share the tables: a growing table's rows and base change together, so growing it and
+# reading it happen under one lock; a finished FixedBaseTable is immutable and read freely.
+_grow_lock = threading.Lock()
 
 
 def fixed_base_pow(g: int, p: int, x: int, bits: int) -> int:
@@ -130,17 +134,22 @@ def fixed_base_pow(g: int, p: int, x: int, bits: int) -> int:
         return table.pow(x)
     if x < 0 or x.bit_length() > bits:
         return pow(g, x, p)
-    growing = _GROWING.get(key)
-    if growing is None:
-        growing = _GROWING[key] = _GrowingTable(g, p, bits)
-    growing.grow(ROWS_PER_CALL)
-    if len(growing.rows) == growing.total:             # complete: the plain table from now on
-        table = _TABLES[key] = FixedBaseTable.__new__(FixedBaseTable)
-        table.g, table.p, table.bits, table.window = g, p, bits, WINDOW
-        table.rows = tuple(growing.rows)
-        del _GROWING[key]
-        return table.pow(x)
-    return growing.pow(x)
+    with _grow_lock:
+        table = _TABLES.get(key)                       # another thread may have finished it
+        if table is not None:
+            return table.pow(x)
+        growing = _GROWING.get(key)
+        if growing is None:
+            growing = _GROWING[key] = _GrowingTable(g, p, bits)
+        growing.grow(ROWS_PER_CALL)
+        if len(growing.rows) == growing.total:         # complete: the plain table from now on
+            table = FixedBaseTable.__new__(FixedBaseTable)
+            table.g, table.p, table.bits, table.window = g, p, bits, WINDOW
+            table.rows = tuple(growing.rows)
+            _TABLES[key] = table
+            del _GROWING[key]
+            return table.pow(x)
+        return growing.pow(x)
 
 
 # --- the subgroup check for safe primes, by the Jacobi symbol ---

@@ -45,6 +45,8 @@ This code teaches and cross-checks; it does not protect production secrets.
 
 from __future__ import annotations
 
+import threading
+
 from ..x25519 import A, A24, BITS, P
 from .ladder import swap_bits
 
@@ -157,7 +159,10 @@ def _double(P1):
 # The table is built in steps of ROWS_PER_CALL rows, one step per public key, so no single call
 # pays the whole build (~18 ms): until the last row exists, public keys use the ladder
 # (~1.5 ms) and add one step (~1.5 ms); afterwards each costs 43 mixed additions.
+# Threads share the table: one lock makes each build step whole (two threads must not extend
+# _rows from the same _next_base), and _TABLE is published only once every row exists.
 ROWS_PER_CALL = 4
+_build_lock = threading.Lock()
 _TABLE: list | None = None                       # the finished table
 _rows: list = []                                 # rows built so far
 _next_base = None                                # 2^(WINDOW * len(_rows)) B, extended coordinates
@@ -190,7 +195,14 @@ def _affine_rows(points: list[list[tuple]]) -> list[tuple]:
 
 def _build_rows(count: int) -> None:
     """Append up to `count` rows table[i][j] = [j](2^(WINDOW*i) B), j = 0 .. 2^WINDOW - 1."""
+    with _build_lock:
+        _build_rows_locked(count)
+
+
+def _build_rows_locked(count: int) -> None:
     global _next_base, _TABLE
+    if _TABLE is not None:
+        return
     if _next_base is None:
         x, y = _edwards_base_point()
         _next_base = (x, y, 1, x * y % P)
