@@ -242,6 +242,32 @@ def test_x25519_fast_table_built_in_steps_then_used():
             == readable_x25519(scalar, (9).to_bytes(32, "little"))
 
 
+def test_x25519_fast_table_built_by_threads_at_once(monkeypatch):
+    # A server thread and a client thread may make their first keys at the same moment: the
+    # table must still come out right (each builder step runs alone), not with rows twice.
+    import sys
+    import threading
+    monkeypatch.setattr(x25519_fast, "_TABLE", None)
+    monkeypatch.setattr(x25519_fast, "_rows", [])
+    monkeypatch.setattr(x25519_fast, "_next_base", None)
+    old_interval = sys.getswitchinterval()
+    scalars = [x25519_fast.decode_scalar(bytes([seed + 1]) * 32) for seed in range(24)]
+    sys.setswitchinterval(1e-5)                       # switch threads often
+    try:
+        threads = [threading.Thread(target=lambda: [x25519_fast.base_mult(k) for k in scalars])
+                   for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        sys.setswitchinterval(old_interval)
+    table = x25519_fast._build_table()
+    assert len(table) == x25519_fast._WINDOWS
+    assert [x25519_fast.base_mult(k) for k in scalars] == [x25519_fast.ladder(k, 9)
+                                                           for k in scalars]
+
+
 def test_x25519_fast_ladder_fold_bounds_close():
     # One step on magnitudes (module docstring of ladder): one fold for the inner values, two
     # for the values that leave the step; the start bound must hold again at the end.

@@ -45,6 +45,8 @@ This code teaches and cross-checks; it does not protect production secrets.
 
 from __future__ import annotations
 
+import threading
+
 from ..x25519 import A, A24, BITS, P
 from .ladder import swap_bits
 
@@ -161,6 +163,7 @@ ROWS_PER_CALL = 4
 _TABLE: list | None = None                       # the finished table
 _rows: list = []                                 # rows built so far
 _next_base = None                                # 2^(WINDOW * len(_rows)) B, extended coordinates
+_build_lock = threading.Lock()                   # one builder at a time (threads share the table)
 
 
 def _affine_rows(points: list[list[tuple]]) -> list[tuple]:
@@ -191,24 +194,27 @@ def _affine_rows(points: list[list[tuple]]) -> list[tuple]:
 def _build_rows(count: int) -> None:
     """Append up to `count` rows table[i][j] = [j](2^(WINDOW*i) B), j = 0 .. 2^WINDOW - 1."""
     global _next_base, _TABLE
-    if _next_base is None:
-        x, y = _edwards_base_point()
-        _next_base = (x, y, 1, x * y % P)
-    base = _next_base
-    points = []                                      # extended coordinates
-    for _ in range(min(count, _WINDOWS - len(_rows))):
-        row = [(0, 1, 1, 0)]                         # j = 0: the neutral element
-        acc = base
-        for _ in range(1, 1 << WINDOW):
-            row.append(acc)
-            acc = _add(acc, base)
-        points.append(row)
-        for _ in range(WINDOW):
-            base = _double(base)
-    _next_base = base
-    _rows.extend(_affine_rows(points))
-    if len(_rows) == _WINDOWS:
-        _TABLE = list(_rows)
+    with _build_lock:
+        if _TABLE is not None:
+            return
+        if _next_base is None:
+            x, y = _edwards_base_point()
+            _next_base = (x, y, 1, x * y % P)
+        base = _next_base
+        points = []                                  # extended coordinates
+        for _ in range(min(count, _WINDOWS - len(_rows))):
+            row = [(0, 1, 1, 0)]                     # j = 0: the neutral element
+            acc = base
+            for _ in range(1, 1 << WINDOW):
+                row.append(acc)
+                acc = _add(acc, base)
+            points.append(row)
+            for _ in range(WINDOW):
+                base = _double(base)
+        _next_base = base
+        _rows.extend(_affine_rows(points))
+        if len(_rows) == _WINDOWS:
+            _TABLE = list(_rows)
 
 
 def _build_table() -> list:
