@@ -158,14 +158,22 @@ def _connect_args(*argv):
     return parser.parse_args(argv)
 
 
+def _run_connect(address, *options, stdin=b"x\n"):
+    """`connect ADDRESS OPTIONS...` in this process: (exit status, stdout bytes, stderr text)."""
+    out, err = io.BytesIO(), io.StringIO()
+    code = net.run_connect(_connect_args(address, *options), stdin=io.BytesIO(stdin),
+                           stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
 def test_connect_command_against_the_server(server):
     identity = tls_certs.leaf()
-    args = _connect_args(f"127.0.0.1:{server.port}", "--pin", identity.pin,
-                         "--servername", "localhost", "--groups", "x25519")
-    out, err = io.BytesIO(), io.StringIO()
-    assert net.run_connect(args, stdin=io.BytesIO(b"one\ntwo\n"), stdout=out, stderr=err) == 0
-    assert out.getvalue() == b"one\ntwo\n"
-    lines = err.getvalue().splitlines()
+    code, out, err = _run_connect(f"127.0.0.1:{server.port}", "--pin", identity.pin,
+                                  "--servername", "localhost", "--groups", "x25519",
+                                  stdin=b"one\ntwo\n")
+    assert code == 0
+    assert out == b"one\ntwo\n"
+    lines = err.splitlines()
     assert "group: x25519" in lines
     assert "suite: TLS_AES_128_GCM_SHA256" in lines
     assert f"pin: {identity.pin}" in lines
@@ -175,33 +183,30 @@ def test_connect_command_against_the_server(server):
 def test_connect_hello_retry_request(server):
     """connect shares ffdhe2048 first... the server prefers x25519: HelloRetryRequest."""
     identity = tls_certs.leaf()
-    args = _connect_args(f"127.0.0.1:{server.port}", "--pin", identity.pin,
-                         "--servername", "localhost", "--groups", "ffdhe2048,x25519")
-    out, err = io.BytesIO(), io.StringIO()
-    assert net.run_connect(args, stdin=io.BytesIO(b"hi\n"), stdout=out, stderr=err) == 0
-    assert "group: x25519" in err.getvalue().splitlines()
+    code, _, err = _run_connect(f"127.0.0.1:{server.port}", "--pin", identity.pin,
+                                "--servername", "localhost", "--groups", "ffdhe2048,x25519",
+                                stdin=b"hi\n")
+    assert code == 0
+    assert "group: x25519" in err.splitlines()
 
 
 def test_connect_wrong_pin_exits_1(server):
-    args = _connect_args(f"127.0.0.1:{server.port}", "--pin", tls_certs.leaf("stranger").pin)
-    err = io.StringIO()
-    assert net.run_connect(args, stdin=io.BytesIO(b"x\n"), stdout=io.BytesIO(), stderr=err) == 1
-    assert "bad_certificate" in err.getvalue()
+    code, _, err = _run_connect(f"127.0.0.1:{server.port}", "--pin",
+                                tls_certs.leaf("stranger").pin)
+    assert code == 1
+    assert "bad_certificate" in err
 
 
 def test_connect_insecure_warns(server):
-    args = _connect_args(f"127.0.0.1:{server.port}", "--insecure")
-    err = io.StringIO()
-    assert net.run_connect(args, stdin=io.BytesIO(b"x\n"), stdout=io.BytesIO(), stderr=err) == 0
-    assert any("WARNING" in line and "not authenticated" in line
-               for line in err.getvalue().splitlines())
+    code, _, err = _run_connect(f"127.0.0.1:{server.port}", "--insecure")
+    assert code == 0
+    assert any("WARNING" in line and "not authenticated" in line for line in err.splitlines())
 
 
 def test_connect_without_trust_is_a_usage_error():
-    args = _connect_args("127.0.0.1:9")
-    err = io.StringIO()
-    assert net.run_connect(args, stdin=io.BytesIO(), stdout=io.BytesIO(), stderr=err) == 2
-    assert all(option in err.getvalue() for option in ("--pin", "--cafile", "--insecure"))
+    code, _, err = _run_connect("127.0.0.1:9", stdin=b"")
+    assert code == 2
+    assert all(option in err for option in ("--pin", "--cafile", "--insecure"))
 
 
 @pytest.mark.parametrize("argv", [["--timeout", "-1"], ["--timeout", "0"], ["--timeout", "nan"],
