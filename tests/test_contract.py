@@ -830,6 +830,40 @@ def test_connect_timeout_bounds_a_silent_server():
     assert b"Traceback" not in result.stderr
 
 
+def test_connect_exits_0_when_the_peer_never_closes():
+    """After stdin ends connect sends close_notify and waits for the peer's, bounded by
+    --timeout, then exits 0 with what came back (a stdlib ssl server that echoes and then
+    neither closes nor sends close_notify)."""
+    import ssl
+    import threading
+    tls_certs = pytest.importorskip("tls_certs")
+    identity = tls_certs.leaf()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_3
+    context.load_cert_chain(identity.certfile, identity.keyfile)
+    release = threading.Event()
+    with _listener() as listener:
+        def serve():
+            listener.settimeout(20)
+            raw, _ = listener.accept()
+            with context.wrap_socket(raw, server_side=True) as conn:
+                conn.settimeout(20)
+                conn.sendall(conn.recv(100))
+                release.wait(20)                 # silent from here on, socket kept open
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        try:
+            result = refkx_command("connect", f"127.0.0.1:{listener.getsockname()[1]}",
+                                   "--pin", identity.pin, "--timeout", "1",
+                                   stdin=b"hello\n", timeout=30)
+        finally:
+            release.set()
+            thread.join(25)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b"hello\n"
+    assert b"no close_notify from the peer" in result.stderr
+
+
 def test_serve_default_group_preference_and_hello_retry():
     """Default preference x25519mlkem768, x25519, ffdhe2048: the server picks its first
     group the client supports, asking for a new share (HelloRetryRequest) when needed."""
