@@ -496,7 +496,7 @@ def goals_rsa_keygen(args) -> None:
         t_ours, t_theirs = [], []
         for _ in range(args.keys):
             start = time.process_time()
-            rsa.generate_private_key(bits)
+            rsa.generate_private_key(key_size=bits)
             t_ours.append(time.process_time() - start)
             start = time.process_time()
             python_rsakey.Python_RSAKey.generate(bits)
