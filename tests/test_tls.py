@@ -65,7 +65,8 @@ def connected_pair(**kwargs):
 # -- RFC 8448 §3: every handshake message parses and re-encodes byte for byte --------------
 RFC8448_MESSAGES = [("client_hello", m.ClientHello), ("server_hello", m.ServerHello),
                     ("encrypted_extensions", m.EncryptedExtensions),
-                    ("certificate", m.Certificate), ("certificate_verify", m.CertificateVerify)]
+                    ("certificate", m.Certificate), ("certificate_verify", m.CertificateVerify),
+                    ("new_session_ticket", m.NewSessionTicket)]
 
 
 @pytest.mark.parametrize("name, cls", RFC8448_MESSAGES, ids=[f"rfc8448-3-{n}" for n, _ in

@@ -147,6 +147,48 @@ def _record_layer_round_trip() -> None:
     assert resealed == t["server_handshake_record"], "re-sealed record differs"
 
 
+# The protected records RFC 8448 §3 prints after the server's first flight, per traffic
+# secret in the order each sender sends them (sequence numbers 0, 1, 2, ...; RFC 8446 §5.3):
+# (case id, record, inner content type, plaintext).
+LATER_RECORDS = (
+    ("client_handshake_traffic_secret",
+     (("client-finished", "client_finished_record", 22, "client_finished"),)),
+    ("server_application_traffic_secret_0",
+     (("new-session-ticket", "new_session_ticket_record", 22, "new_session_ticket"),
+      ("server-application-data", "server_application_data_record", 23, "application_data"),
+      ("server-close-notify", "server_alert_record", 21, "close_notify_alert"))),
+    ("client_application_traffic_secret_0",
+     (("client-application-data", "client_application_data_record", 23, "application_data"),
+      ("client-close-notify", "client_alert_record", 21, "close_notify_alert"))),
+)
+
+
+def _later_record(secret_name: str, index: int) -> None:
+    """Record `index` of one sender (LATER_RECORDS) through refkx.tls.record: after the
+    sender's earlier records it opens to the trace's plaintext and content type, sealing that
+    plaintext again at the same sequence number reproduces the record byte for byte, and the
+    record with one ciphertext byte changed is refused first, without moving the reader on."""
+    from ..tls.record import TLS_AES_128_GCM_SHA256, RecordError, RecordProtection
+
+    t = trace()
+    records = dict(LATER_RECORDS)[secret_name]
+    reader = RecordProtection(t[secret_name], TLS_AES_128_GCM_SHA256)
+    writer = RecordProtection(t[secret_name], TLS_AES_128_GCM_SHA256)
+    for _, record_name, content_type, plaintext_name in records[:index + 1]:
+        record, plaintext = t[record_name], t[plaintext_name]
+        tampered = bytearray(record)
+        tampered[-20] ^= 0x01
+        try:
+            reader.open(bytes(tampered))
+        except RecordError:
+            pass
+        else:
+            raise AssertionError(f"{record_name}: a changed ciphertext byte was accepted")
+        # the refusal left the reader's sequence number alone: the real record still opens
+        assert reader.open(record) == (content_type, plaintext), f"{record_name}: opens wrong"
+        assert writer.seal(content_type, plaintext) == record, f"{record_name}: reseal differs"
+
+
 def cases():
     t = trace
 
@@ -224,3 +266,7 @@ def cases():
                  "resumption_master_secret")
     yield Case(SOURCE, "rfc8448-3-server-flight-decrypt", _decrypt_server_flight)
     yield Case(SOURCE, "rfc8448-3-server-flight-record-layer", _record_layer_round_trip)
+    for secret_name, records in LATER_RECORDS:
+        for index, (case_id, *_rest) in enumerate(records):
+            yield Case(SOURCE, f"rfc8448-3-{case_id}-record",
+                       lambda s=secret_name, i=index: _later_record(s, i))
