@@ -257,39 +257,9 @@ def _refkx_handshake(identity, group):
 
 
 def _tlslite_handshake(identity, group):
-    import socket
-    import threading
-    from tlslite.api import HandshakeSettings, TLSConnection, X509CertChain, parsePEMKey
-    chain = X509CertChain()
-    chain.parsePemList(identity.cert_pem.decode())
-    key = parsePEMKey(identity.key_pem.decode(), private=True)
-
-    def settings():
-        s = HandshakeSettings()
-        s.minVersion = s.maxVersion = (3, 4)
-        s.keyShares = [group]
-        s.eccCurves = [group] + [c for c in s.eccCurves if c != group]
-        s.cipherNames = ["aes128gcm"]
-        return s
-
-    def run():
-        a, b = socket.socketpair()
-        errors = []
-
-        def serve():
-            try:
-                TLSConnection(b).handshakeServer(certChain=chain, privateKey=key,
-                                                 settings=settings())
-            except Exception as exc:        # reported after the join
-                errors.append(exc)
-        thread = threading.Thread(target=serve)
-        thread.start()
-        TLSConnection(a).handshakeClientCert(settings=settings())
-        thread.join()
-        a.close()
-        b.close()
-        assert not errors, errors
-    return run
+    from refkx.tools.bench.operations import tlslite_socketpair_handshake
+    return tlslite_socketpair_handshake(identity.cert_pem.decode(), identity.key_pem.decode(),
+                                        group)
 
 
 def _ssl_handshake(identity):

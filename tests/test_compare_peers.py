@@ -41,3 +41,21 @@ def test_goal_section_runs_and_records_its_rows(compare_peers, section, rows, ca
         assert row in labels, (row, labels)
     assert all(result[1] > 0 and result[2] > 0 for result in compare_peers.RESULTS)
     assert "ratio" in capsys.readouterr().out
+
+
+def test_tlslite_handshake_helper_completes_and_fails_bounded():
+    """The tlslite-ng handshake that `bench` and compare_peers time really completes, and a
+    server whose key does not match its certificate ends in an exception, not a hang."""
+    import time
+
+    import tls_certs
+    from refkx.tools.bench.operations import tlslite_socketpair_handshake
+
+    good, stranger = tls_certs.leaf(), tls_certs.leaf("stranger")
+    tlslite_socketpair_handshake(good.cert_pem.decode(), good.key_pem.decode(), "x25519")()
+    mismatched = tlslite_socketpair_handshake(good.cert_pem.decode(), stranger.key_pem.decode(),
+                                              "x25519")
+    started = time.monotonic()
+    with pytest.raises(Exception):
+        mismatched()
+    assert time.monotonic() - started < 60

@@ -230,3 +230,59 @@ def ssl_memory_handshake(client_context, server_context):
         server_in.write(client_out.read())
         client_in.write(server_out.read())
     return client
+
+
+# tlslite-ng (pure Python, the `peers` extra) needs a socket and a thread per side.
+TLSLITE_TIMEOUT_S = 30.0
+
+
+def tlslite_version() -> str:
+    """The installed tlslite-ng version; raises ImportError without it."""
+    import tlslite
+    return getattr(tlslite, "__version__", "?")
+
+
+def tlslite_socketpair_handshake(cert_pem: str, key_pem: str, group: str):
+    """A function that runs one TLS 1.3 handshake (TLS_AES_128_GCM_SHA256, key share `group`)
+    by tlslite-ng between a client and a server thread over a socketpair, the way it is used:
+    tlslite has no memory-BIO interface. Each call is bounded: both sockets time out after
+    TLSLITE_TIMEOUT_S and the server thread is joined with the same limit. Raises ImportError
+    without tlslite-ng."""
+    import socket
+    import threading
+    from tlslite.api import HandshakeSettings, TLSConnection, X509CertChain, parsePEMKey
+    chain = X509CertChain()
+    chain.parsePemList(cert_pem)
+    key = parsePEMKey(key_pem, private=True)
+
+    def settings():
+        s = HandshakeSettings()
+        s.minVersion = s.maxVersion = (3, 4)
+        s.keyShares = [group]
+        s.eccCurves = [group] + [c for c in s.eccCurves if c != group]
+        s.cipherNames = ["aes128gcm"]
+        return s
+
+    def handshake():
+        client_socket, server_socket = socket.socketpair()
+        errors = []
+
+        def serve():
+            try:
+                TLSConnection(server_socket).handshakeServer(certChain=chain, privateKey=key,
+                                                             settings=settings())
+            except Exception as exc:        # reported by the caller's thread below
+                errors.append(exc)
+        try:
+            for s in (client_socket, server_socket):
+                s.settimeout(TLSLITE_TIMEOUT_S)
+            server = threading.Thread(target=serve, daemon=True)
+            server.start()
+            TLSConnection(client_socket).handshakeClientCert(settings=settings())
+            server.join(TLSLITE_TIMEOUT_S)
+        finally:
+            client_socket.close()
+            server_socket.close()
+        if server.is_alive() or errors:
+            raise RuntimeError(f"tlslite-ng server failed: {errors or 'timed out'}")
+    return handshake

@@ -11,7 +11,7 @@ from .config import (AEAD_CIPHERS, AEAD_SIZES, AMORTIZATION_SIZES, BREAK_EVEN_CI
 from .environment import environment
 from .model import RECORD_SIZE, LinearFit, break_even_bytes, fit_aead, fit_power, session_cost
 from .operations import (PURE, NativeOps, PureOps, native_available, refkx_key_from_native,
-                         ssl_memory_handshake)
+                         ssl_memory_handshake, tlslite_socketpair_handshake, tlslite_version)
 from .render import format_bytes
 from .stats import Stats, measure
 
@@ -224,6 +224,37 @@ class Bench:
         self.results["sessions"].append({
             "impl": "openssl (ssl module)", "kem": "x25519", "mode": "RSA-2048 certificate",
             "handshake": stats.to_json(), "asymmetric_s": 0.0, "asymmetric_share": 0.0})
+        self._bench_tlslite_handshakes(identity, certificate)
+
+    def _bench_tlslite_handshakes(self, identity, certificate) -> None:
+        """The same handshakes by tlslite-ng (pure Python, the `peers` extra), when installed:
+        x25519 and, with kyber-py, x25519mlkem768. tlslite runs over a socketpair with a server
+        thread (it has no memory-BIO interface), so its figure includes that plumbing."""
+        from ... import serialization
+        try:
+            version = tlslite_version()
+        except ImportError:
+            self.note("tlslite-ng handshake not measured: install the peers extra "
+                      "(pip install -e '.[peers]')")
+            return
+        cert_pem = serialization.pem_encode("CERTIFICATE", certificate.der).decode()
+        key_pem = identity.private_bytes(serialization.Encoding.PEM,
+                                         serialization.PrivateFormat.PKCS8,
+                                         serialization.NoEncryption()).decode()
+        for group in ("x25519", "x25519mlkem768"):
+            if group not in self.kem_names():
+                continue
+            try:
+                handshake = tlslite_socketpair_handshake(cert_pem, key_pem, group)
+                handshake()
+            except Exception as exc:            # e.g. no kyber-py for the hybrid
+                self.note(f"tlslite-ng {group} handshake not measured: {exc!r}")
+                continue
+            stats = self.time(f"tlslite-ng TLS 1.3 handshake ({group})", handshake)
+            self.results["sessions"].append({
+                "impl": f"tlslite-ng {version} (socketpair)", "kem": group,
+                "mode": "RSA-2048 certificate", "handshake": stats.to_json(),
+                "asymmetric_s": 0.0, "asymmetric_share": 0.0})
 
     def aead_sizes(self, ops) -> list[int]:
         if self.config.sizes:
