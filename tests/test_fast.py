@@ -185,6 +185,84 @@ def test_gcm_fast_tampering_fails(key, iv, data, aad, where, bit, part):
         aead.decrypt(bytes(N), bytes(C), bytes(T), bytes(A))
 
 
+# Lengths around the thresholds of refkx.fast.gcm: PIPELINE_MIN_BLOCKS (BlockAES below, lane
+# pipeline from there on, with H in the first pass) and 1 KiB records; AAD of 0-3 blocks.
+_AROUND_THRESHOLDS = st.one_of(
+    st.integers(0, 16 * (gcm_fast.PIPELINE_MIN_BLOCKS + 2)),
+    st.integers(1000, 1060), st.integers(0, 2100))
+
+
+@given(key=KEYS, iv=IVS, n=_AROUND_THRESHOLDS, aad_len=st.integers(0, 50), data=st.data())
+@settings(max_examples=60)
+def test_gcm_fast_equals_readable_around_thresholds(key, iv, n, aad_len, data):
+    """Fast vs readable SP 800-38D §7.1/§7.2, for a key's first message (H computed in the
+    same AES pass) and its second (H known), through AESGCM both ways."""
+    from refkx import gcm
+    P = data.draw(st.binary(min_size=n, max_size=n))
+    A = data.draw(st.binary(min_size=aad_len, max_size=aad_len))
+    with impl.using("readable"):
+        expected = gcm.AESGCM(key).encrypt(iv, P, A)
+    fast = FastGCM(key)
+    assert fast.encrypt(iv, P, A) == expected                 # first message under the key
+    assert fast.encrypt(iv, P, A) == expected                 # second: H and ciphers reused
+    assert FastGCM(key).decrypt(iv, expected[:-16], expected[-16:], A) == P
+    with impl.using("fast"):
+        assert gcm.AESGCM(key).encrypt(iv, P, A) == expected
+        assert gcm.AESGCM(key).decrypt(iv, expected, A) == P
+
+
+@given(key=KEYS, iv=IVS, n=_AROUND_THRESHOLDS, aad=st.binary(max_size=40),
+       where=st.integers(0, 10_000), bit=st.integers(0, 7), part=st.sampled_from("CTAN"),
+       fresh=st.booleans(), data=st.data())
+@settings(max_examples=40)
+def test_gcm_fast_tamper_around_thresholds(key, iv, n, aad, where, bit, part, fresh, data):
+    """The untampered message opens (with a fresh key object, so decrypt is the key's first
+    message, or the sealing one); one flipped bit of C, T, A or the nonce raises InvalidTag."""
+    P = data.draw(st.binary(min_size=n, max_size=n))
+    aead = FastGCM(key)
+    sealed = aead.encrypt(iv, P, aad)
+    opener = FastGCM(key) if fresh else aead
+    assert opener.decrypt(iv, sealed[:-16], sealed[-16:], aad) == P
+    C, T = bytearray(sealed[:-16]), bytearray(sealed[-16:])
+    A, N = bytearray(aad), bytearray(iv)
+    target = {"C": C, "T": T, "A": A, "N": N}[part]
+    if not target:
+        return
+    target[where % len(target)] ^= 1 << bit
+    with pytest.raises(InvalidTag):
+        (FastGCM(key) if fresh else aead).decrypt(bytes(N), bytes(C), bytes(T), bytes(A))
+
+
+@given(h=st.binary(min_size=16, max_size=16), blocks=st.integers(0, 140), data=st.data())
+@settings(max_examples=40)
+def test_ghash_product_table_equals_readable(h, blocks, data):
+    """ghash_products (idea 4 of refkx.fast.gcm) is SP 800-38D §6.4 GHASH, and the bit-order
+    conversions are inverses."""
+    from refkx.gcm import ghash
+    X = data.draw(st.binary(min_size=16 * blocks, max_size=16 * blocks))
+    H = int.from_bytes(h, "big")
+    Y = gcm_fast.ghash_products(gcm_fast.product_table(H), X)
+    assert gcm_fast.from_poly_order(Y) == ghash(h, X)
+    assert gcm_fast.to_poly_order(h) < 1 << 128
+    assert gcm_fast.from_poly_order(gcm_fast.to_poly_order(h)) == h
+
+
+@given(key=KEYS)
+def test_expand_key_equals_readable(key):
+    """FIPS 197 §5.2: the fast key expansion gives the readable module's words."""
+    from refkx.aes import key_expansion
+    assert aes_fast.expand_key(key) == key_expansion(key)
+
+
+@given(key=KEYS, icb=st.binary(min_size=16, max_size=16), n=st.integers(1, 40),
+       lead=st.binary(min_size=16, max_size=16))
+@settings(max_examples=30)
+def test_keystream_lead_block_is_encrypted_first(key, icb, n, lead):
+    aes = FastAES(key)
+    assert (aes.keystream(icb, n, 32, lead=lead)
+            == AES(key).encrypt_block(lead) + aes.keystream(icb, n, 32))
+
+
 def test_gcm_fast_against_cryptography_long():
     pytest.importorskip("cryptography")
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM as PycaAESGCM
@@ -557,19 +635,22 @@ def test_dh_fast_subgroup_check_equals_pow(group, y, square):
     assert dh_fast.in_safe_prime_subgroup(y, group.p) == (pow(y, group.q, group.p) == 1)
 
 
-def test_ghash_nibble_tables_equal_byte_tables_and_readable():
-    """Idea 4 of refkx.fast.gcm: a key hashes with 4-bit tables first, then 8-bit ones;
+def test_ghash_product_table_equals_byte_tables_and_readable():
+    """Idea 4 of refkx.fast.gcm: a key hashes with one product table first, then 8-bit tables;
     both give the readable GHASH (SP 800-38D §6.4) at every length around the switch."""
     import secrets
 
     from refkx import gcm
-    from refkx.fast.gcm import BYTE_TABLES_AFTER, ghash_nibbles, nibble_tables
+    from refkx.fast.gcm import BYTE_TABLES_AFTER, from_poly_order, ghash_products, product_table
     h = secrets.token_bytes(16)
     H = int.from_bytes(h, "big")
     X = secrets.token_bytes(16 * 40)
-    assert ghash_nibbles(nibble_tables(H), X) == ghash_scalar(GHashKey(H).tables, X)
+    assert (int.from_bytes(from_poly_order(ghash_products(product_table(H), X)), "big")
+            == ghash_scalar(GHashKey(H).tables, X))
     key = GHashKey(H)
-    for blocks in (1, 3, BYTE_TABLES_AFTER - 4, 8, 20):       # crosses the switch
+    for blocks in (1, 3, BYTE_TABLES_AFTER // 16 - 5, 1, 8, 20):    # crosses the switch
         data = secrets.token_bytes(16 * blocks)
         assert key.digest(data).to_bytes(16, "big") == gcm.ghash(h, data)
+        if blocks == 3:
+            assert key._tables is None and key._products is not None
     assert key._tables is not None

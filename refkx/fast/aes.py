@@ -1,7 +1,7 @@
 """Fast AES encryption of many blocks at once ("byte-sliced" over bytes and big integers).
 
 This is the optimised twin of refkx.aes (FIPS 197, 2023 update, §5.1 CIPHER and §5.2
-KEYEXPANSION; the key schedule itself is taken from refkx.aes). It computes exactly the same
+KEYEXPANSION, `expand_key`, tested against refkx.aes.key_expansion). It computes exactly the same
 function, but for N blocks in one pass, so that the Python interpreter runs a few dozen
 operations per ROUND rather than a few hundred per BLOCK. It only encrypts: CTR (SP 800-38A
 §6.5) and GCM's GCTR (SP 800-38D §6.5) never need the inverse cipher.
@@ -53,11 +53,12 @@ from __future__ import annotations
 import sys
 from array import array
 from functools import lru_cache
+from operator import itemgetter
 
-from ..aes import BLOCK_SIZE, NR_BY_KEY_SIZE, SBOX, key_expansion
+from ..aes import BLOCK_SIZE, NR_BY_KEY_SIZE, RCON, SBOX
 from ..encoding import require_bytes
 
-__all__ = ["FastAES", "BlockAES", "ctr_xor"]
+__all__ = ["FastAES", "BlockAES", "ctr_xor", "expand_key"]
 
 _SBOX = bytes(SBOX)
 # _XOR[k] is the translate table x -> x XOR k (64 KiB in all, built once).
@@ -81,6 +82,20 @@ _LITTLE = sys.byteorder == "little"
 # the 32 KiB working integers stay in cache (measured best at 1024-2048 on CPython 3.11).
 CHUNK_BLOCKS = 2048
 
+# _ROUND_KEY_LANES[i](rk) picks k_i[SRC[L]] for L = 0..15 from the schedule bytes rk (round key i
+# is rk[16i : 16i + 16] in FIPS byte order p = r + 4c); _ROUND_KEY_OWN_LANES[i] picks k_i[L].
+_ROUND_KEY_LANES = tuple(itemgetter(*(16 * i + _P_OF_LANE[s] for s in _SRC)) for i in range(15))
+_ROUND_KEY_OWN_LANES = tuple(itemgetter(*(16 * i + _P_OF_LANE[L] for L in range(16)))
+                             for i in range(15))
+
+
+def _schedule_bytes(w: list[int]) -> bytes:
+    """The key schedule words w[0..] as bytes, big-endian, one after another."""
+    words = array(_U32, w)
+    if _LITTLE:
+        words.byteswap()
+    return words.tobytes()
+
 
 @lru_cache(maxsize=16)
 def _geometry(n: int):
@@ -102,22 +117,23 @@ class FastAES:
 
     __slots__ = ("key_size", "Nr", "_round_tables", "_final_tables")
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, schedule: list[int] | None = None) -> None:
+        """`schedule`: expand_key(key), if the caller has it already (it is not checked)."""
         key = require_bytes("key", key)
-        w = key_expansion(key)                         # FIPS 197 §5.2 (readable module)
+        w = expand_key(key) if schedule is None else schedule     # FIPS 197 §5.2
         self.key_size = len(key)
         self.Nr = Nr = NR_BY_KEY_SIZE[len(key)]
-        # k[i][L]: byte of round key i for lane L = (r, c): byte r of word w[4i + c]
-        k = [[(w[4 * i + L % 4] >> (24 - 8 * (L // 4))) & 0xFF for L in range(16)]
-             for i in range(Nr + 1)]
-        sub_xor = _SUB_XOR
-        xor = _XOR
+        rk = _schedule_bytes(w)                # round key i = rk[16i : 16i + 16], FIPS byte order
+        lane_bytes = _ROUND_KEY_LANES          # [i](rk): round key i's bytes in the order of _SRC
+        sub_xor = _SUB_XOR.__getitem__
         # Rounds 1 .. Nr-1: output lane L reads lane SRC[L]; table = SBOX[x ^ k_(i-1)[SRC[L]]]
         self._round_tables = tuple(
-            tuple([sub_xor[k[i - 1][s]] for s in _SRC]) for i in range(1, Nr))
+            tuple(map(sub_xor, lane_bytes[i - 1](rk))) for i in range(1, Nr))
         # Round Nr: SBOX[x ^ k_(Nr-1)[SRC[L]]] ^ k_Nr[L]   (§5.1: no MixColumns in the last round)
+        xor = _XOR
         self._final_tables = tuple(
-            sub_xor[k[Nr - 1][s]].translate(xor[k[Nr][L]]) for L, s in enumerate(_SRC))
+            _SUB_XOR[a].translate(xor[b])
+            for a, b in zip(lane_bytes[Nr - 1](rk), _ROUND_KEY_OWN_LANES[Nr](rk)))
 
     def encrypt_lanes(self, lanes: bytes, n: int) -> list[bytes]:
         """CIPHER on n blocks given in lane layout (16 lanes of n bytes, lane order 4r + c).
@@ -157,12 +173,15 @@ class FastAES:
             raise ValueError(f"AES block must be {BLOCK_SIZE} bytes, not {len(block)}")
         return self.encrypt_blocks(block)
 
-    def keystream(self, initial_counter_block: bytes, n: int, counter_bits: int = 128) -> bytes:
+    def keystream(self, initial_counter_block: bytes, n: int, counter_bits: int = 128,
+                  lead: bytes = b"") -> bytes:
         """CIPHER(T_1) || ... || CIPHER(T_n) in block order.
 
         T_(j+1) = T_j + 1 mod 2^counter_bits in the low counter_bits bits (SP 800-38A B.1 with
         m = 128 for CTR; m = 32 is GCM's inc_32, SP 800-38D §6.2). Long messages go through in
         chunks of CHUNK_BLOCKS blocks, which keeps the working integers in the CPU caches.
+        `lead` (b"" or one block; then n >= 1) is encrypted in the same pass, and CIPHER(lead)
+        comes first: GCM's H = CIPHER(0^128) rides along with the first message under a key.
         """
         parts = []
         value = int.from_bytes(initial_counter_block, "big")
@@ -172,6 +191,10 @@ class FastAES:
             count = min(CHUNK_BLOCKS, n - start)
             icb = (high + (value + start) % modulus).to_bytes(BLOCK_SIZE, "big")
             lanes = counter_lanes(icb, count, counter_bits)
+            if lead:                                   # one more block, in front of the first
+                lanes = [lead[p:p + 1] + lanes[p] for p in range(BLOCK_SIZE)]
+                count += 1
+                lead = b""
             lanes = b"".join([lanes[p] for p in _P_OF_LANE])
             parts.append(_blocks_from_lanes(self.encrypt_lanes(lanes, count), count))
         return b"".join(parts)
@@ -207,6 +230,37 @@ _S0 = tuple(s << 24 for s in SBOX)
 _S1 = tuple(s << 16 for s in SBOX)
 _S2 = tuple(s << 8 for s in SBOX)
 _S3 = tuple(SBOX)
+# §5.2: the words Rcon[j] = [x^(j-1), {00}, {00}, {00}], j = 1 .. 10
+_RCON_WORDS = tuple(r << 24 for r in RCON)
+
+
+def expand_key(key: bytes) -> list[int]:
+    """§5.2 KEYEXPANSION, the same words as refkx.aes.key_expansion (the caller checks the type).
+
+    One pass of the loop makes the Nk words of one "key round": its first word is
+    w[i - Nk] ^ SUBWORD(ROTWORD(w[i - 1])) ^ Rcon[i/Nk] (Algorithm 2, lines 9-10; SUBWORD of
+    the rotated word is four look-ups in the row-placed S-box tables _S0.._S3), the others
+    w[i - Nk] ^ w[i - 1], with SUBWORD once more at i mod Nk = 4 for 256-bit keys (line 12).
+    """
+    if len(key) not in NR_BY_KEY_SIZE:
+        raise ValueError(f"AES key must be 16, 24 or 32 bytes, not {len(key)}")
+    Nk = len(key) // 4
+    total = 4 * (NR_BY_KEY_SIZE[len(key)] + 1)
+    w = [int.from_bytes(key[4 * i:4 * i + 4], "big") for i in range(Nk)]
+    A, B, C, D = _S0, _S1, _S2, _S3
+    t = w[-1]
+    for rcon in _RCON_WORDS:
+        if len(w) >= total:
+            break
+        # ROTWORD([a0, a1, a2, a3]) = [a1, a2, a3, a0], then SUBWORD
+        t = (A[(t >> 16) & 255] | B[(t >> 8) & 255] | C[t & 255] | D[t >> 24]) ^ rcon
+        for j in range(Nk):
+            if j == 4 and Nk > 6:
+                t = A[t >> 24] | B[(t >> 16) & 255] | C[(t >> 8) & 255] | D[t & 255]
+            t ^= w[-Nk]
+            w.append(t)
+    del w[total:]
+    return w
 
 
 class BlockAES:
@@ -218,8 +272,9 @@ class BlockAES:
 
     __slots__ = ("key_size", "_first", "_middle", "_last")
 
-    def __init__(self, key: bytes) -> None:
-        w = key_expansion(key)                          # FIPS 197 §5.2 (readable module)
+    def __init__(self, key: bytes, schedule: list[int] | None = None) -> None:
+        """`schedule`: expand_key(key), if the caller has it already (it is not checked)."""
+        w = expand_key(key) if schedule is None else schedule     # FIPS 197 §5.2
         self.key_size = len(key)
         Nr = NR_BY_KEY_SIZE[len(key)]
         self._first = tuple(w[0:4])                     # round key 0

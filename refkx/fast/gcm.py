@@ -36,17 +36,23 @@ The ideas
 3. AES-GCM: the keystream for the whole message (and the tag mask CIPH_K(J_0)) comes from
    refkx.fast.aes in one pass and is XORed with the message as one big integer.
 4. Tables that grow with use. A key's tables cost more than a short record can repay, so
-   GHashKey starts cheap: inputs under SHOUP_MAX_BYTES (the first under a key) use one 256-entry
-   table of H with Shoup's byte-at-a-time Horner step, Z = (Z >> 8) ^ REDUCE_8[Z & 255] ^ M[a_j]
-   (`ghash_shoup`); then 4-bit tables, 32 per-nibble tables of 16 entries (`ghash_nibbles`, the
-   nibbles split by two bytes.translate calls); once BYTE_TABLES_AFTER bytes have been hashed
-   under the key, the 8-bit tables of idea 1. FastGCM builds only a T-table BlockAES and H up
-   front; messages under PIPELINE_MIN_BLOCKS blocks take their keystream from BlockAES, longer
-   ones from the FastAES lane pipeline (built once per key).
+   GHashKey starts cheap: one 256-entry table of unreduced products M[b] = b(x) * H(x) in
+   "polynomial order" (bit i of an int = coefficient of x^i: every byte's bits reversed, the
+   bytes read little-endian). In that order multiplying by x^8 is a left shift that loses
+   nothing, so (Y XOR X_i) * H = XOR_j (M[a_j] << 8j) over the 16 bytes a_j, and the 255-bit
+   sum is reduced once per block with x^128 = x^7 + x^2 + x + 1 (`ghash_products`; ~11 us to
+   build, ~1.4 us a block on CPython 3.11). Once BYTE_TABLES_AFTER bytes have been hashed
+   under the key, the 8-bit tables of idea 1 (~0.75 us a block, ~170 us to build).
+   (Measured and replaced: 32 per-nibble tables of 16 entries, ~58 us to build and ~1.3 us a
+   block; Shoup's one-table Horner step with a reduction per byte, ~1.8 us a block.)
+5. FastGCM computes nothing up front. The first message under a key expands the key once
+   (refkx.fast.aes.expand_key), builds the cipher its length needs - the T-table BlockAES below
+   PIPELINE_MIN_BLOCKS blocks, the FastAES lane pipeline from there on - and encrypts H =
+   CIPH_K(0^128) (§7.1 step 1) in the same pass as J_0 and the keystream.
 
 Secret-dependent memory access (read before using this for anything but learning)
 ----------------------------------------------------------------------------------
-* Every GHASH table look-up (the list indexing in ghash_scalar, ghash_nibbles, ghash_shoup
+* Every GHASH table look-up (the list indexing in ghash_scalar and ghash_products
   and in the chained path's map(T_j.__getitem__, ...)) is indexed by bytes of Y_(i-1) XOR X_i,
   which depend on the secret H; the tables are derived from H. This is the cache-timing channel of table-driven GHASH
   (Käsper & Schwabe, CHES 2009, discuss it and the bitsliced alternative).
@@ -60,22 +66,21 @@ from __future__ import annotations
 from ..encoding import constant_time_equal
 from ..errors import InvalidTag
 from ..gcm import BLOCK_SIZE, NONCE_SIZE, R, TAG_SIZE, gf_mult
-from .aes import BlockAES, FastAES
+from .aes import BlockAES, FastAES, expand_key
 
-__all__ = ["GHashKey", "FastGCM", "ghash", "ghash_nibbles", "nibble_tables", "ghash_shoup",
-           "top_byte_table", "SHOUP_MAX_BYTES", "CHAIN_COUNT",
-           "CHAIN_MIN_BLOCKS", "BYTE_TABLES_AFTER", "PIPELINE_MIN_BLOCKS"]
+__all__ = ["GHashKey", "FastGCM", "ghash", "ghash_products", "product_table", "to_poly_order",
+           "from_poly_order", "CHAIN_COUNT", "CHAIN_MIN_BLOCKS", "BYTE_TABLES_AFTER",
+           "PIPELINE_MIN_BLOCKS"]
 
-# Inputs of fewer bytes than this (with nothing hashed before under the key) use one 256-entry
-# table of H and Shoup's byte-at-a-time reduction (~12 us to build, ~4 us a block).
-SHOUP_MAX_BYTES = 256
-# A key starts with the 4-bit tables (32 x 16 entries, ~40 us to build, ~1.7 us a block) and
-# builds the 8-bit tables (16 x 256 entries, ~240 us, ~1 us a block) once this many bytes have
-# been hashed under it: a TLS record of 64 bytes never pays for tables it cannot amortise.
-BYTE_TABLES_AFTER = 8192
-# Messages of fewer blocks (keystream blocks, J_0 included) are encrypted a block at a time by
-# the T-table BlockAES; longer ones build the lane pipeline FastAES (once per key).
-PIPELINE_MIN_BLOCKS = 12
+# A key starts with one product table (256 entries, ~11 us to build, ~1.4 us a block) and
+# builds the 8-bit tables (16 x 256 entries, ~170 us, ~0.75 us a block) once this many bytes
+# have been hashed under it (CPython 3.11): a 1 KiB record never pays for tables it cannot
+# amortise.
+BYTE_TABLES_AFTER = 4096
+# Passes of fewer blocks (J_0, the message's blocks, and H on a key's first message) are
+# encrypted a block at a time by the T-table BlockAES (~10 us a block); longer ones by the lane
+# pipeline FastAES (~45 us for a few blocks, ~12 us to build per key; measured on CPython 3.11).
+PIPELINE_MIN_BLOCKS = 5
 
 # Below this many blocks (256 KiB) the chained path does not pay for its tables of H^k
 # (it saves ~0.1 us per block, and H^k and its tables cost ~1 ms per key; CPython 3.11).
@@ -122,81 +127,68 @@ def ghash_scalar(tables: list[list[int]], X: bytes, Y: int = 0) -> int:
     return Y
 
 
-def nibble_tables(G: int) -> tuple[list[list[int]], list[list[int]]]:
-    """The 4-bit variant of mul_tables: for byte j, (high-nibble table, low-nibble table),
-    HI_j[n] = (n at bits x_(8j)..x_(8j+3)) • G and LO_j[n] = (n at x_(8j+4)..x_(8j+7)) • G."""
-    V = _powers_of_x_times(G)
-    tables = []
-    for q in range(32):                            # nibble q holds x_(4q) .. x_(4q+3)
-        t = [0]
-        for s in range(3, -1, -1):                 # nibble bit values 1, 2, 4, 8
-            v = V[4 * q + s]
-            t += [e ^ v for e in t]
-        tables.append(t)
-    return tables[0::2], tables[1::2]
+# --- Idea 4: one 256-entry table, products in polynomial bit order, one reduction a block ----
+# GCM's block bits are the coefficients x^0 .. x^127 from the most significant bit down
+# (§6.3). With the bits of every byte reversed and the bytes read little-endian, the block
+# becomes the int whose bit i is the coefficient of x^i ("polynomial order"): multiplication
+# by x is then a left shift that loses nothing, and reduction can wait until the end.
+
+_REVERSE_BITS = bytes(int(f"{b:08b}"[::-1], 2) for b in range(256))   # translate table
+_LOW_128 = (1 << 128) - 1
+_LOW_120 = (1 << 120) - 1
 
 
-_HIGH_NIBBLE = bytes(b >> 4 for b in range(256))   # translate tables splitting a byte
-_LOW_NIBBLE = bytes(b & 15 for b in range(256))
+def _fold_x128(z: int) -> int:
+    """z mod P in polynomial order, P = x^128 + x^7 + x^2 + x + 1 (the R of §6.3)."""
+    while z >> 128:
+        h = z >> 128
+        z = (z & _LOW_128) ^ h ^ (h << 1) ^ (h << 2) ^ (h << 7)     # x^128 = x^7 + x^2 + x + 1
+    return z
 
 
-def ghash_nibbles(tables: tuple[list[list[int]], list[list[int]]], X: bytes, Y: int = 0) -> int:
-    """§6.4 Algorithm 2 with the 4-bit tables of H: 32 look-ups per block. len(X) % 16 == 0."""
-    ((H0, H1, H2, H3, H4, H5, H6, H7, H8, H9, H10, H11, H12, H13, H14, H15),
-     (L0, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11, L12, L13, L14, L15)) = tables
-    from_bytes = int.from_bytes
-    high, low = _HIGH_NIBBLE, _LOW_NIBBLE
-    for i in range(0, len(X), 16):
-        a = (Y ^ from_bytes(X[i:i + 16], "big")).to_bytes(16, "big")
-        a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15 = a.translate(high)
-        b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15 = a.translate(low)
-        Y = (H0[a0] ^ L0[b0] ^ H1[a1] ^ L1[b1] ^ H2[a2] ^ L2[b2] ^ H3[a3] ^ L3[b3]
-             ^ H4[a4] ^ L4[b4] ^ H5[a5] ^ L5[b5] ^ H6[a6] ^ L6[b6] ^ H7[a7] ^ L7[b7]
-             ^ H8[a8] ^ L8[b8] ^ H9[a9] ^ L9[b9] ^ H10[a10] ^ L10[b10] ^ H11[a11] ^ L11[b11]
-             ^ H12[a12] ^ L12[b12] ^ H13[a13] ^ L13[b13] ^ H14[a14] ^ L14[b14] ^ H15[a15]
-             ^ L15[b15])
-    return Y
+# _FOLD_TOP[t] = (t x^248) mod P for the top byte t of a 255-bit product (t < 128).
+_FOLD_TOP = tuple(_fold_x128(t << 248) for t in range(128))
 
 
-def _shift_out_table() -> tuple[int, ...]:
-    """REDUCE_8[r] = r • x^8 for the 8 low bits r (x_120..x_127) that a right shift by 8 drops."""
-    table = []
-    for r in range(256):
-        z = r
-        for _ in range(8):                         # §6.3 Algorithm 1: V = V • x, eight times
-            z = (z >> 1) ^ R if z & 1 else z >> 1
-        table.append(z)
-    return tuple(table)
+def to_poly_order(block: bytes) -> int:
+    """A block (§6.3 bit order) as the int whose bit i is the coefficient of x^i."""
+    return int.from_bytes(block.translate(_REVERSE_BITS), "little")
 
 
-_REDUCE_8 = _shift_out_table()
+def from_poly_order(z: int) -> bytes:
+    """The inverse of to_poly_order (z < 2^128)."""
+    return z.to_bytes(BLOCK_SIZE, "little").translate(_REVERSE_BITS)
 
 
-def top_byte_table(G: int) -> list[int]:
-    """M[b] = (b at byte 0, bits x_0..x_7) • G, from x^0 • G .. x^7 • G."""
-    V = [G]
-    for _ in range(7):
-        G = (G >> 1) ^ R if G & 1 else G >> 1
-        V.append(G)
+def product_table(G: int) -> list[int]:
+    """M[b] = b(x) * G(x) without reduction (polynomial order, < 2^135), by doubling."""
+    g = to_poly_order(G.to_bytes(BLOCK_SIZE, "big"))
     M = [0]
-    for s in range(7, -1, -1):
-        v = V[s]
+    for s in range(8):                             # bit s of b is the coefficient of x^s
+        v = g << s
         M += [e ^ v for e in M]
     return M
 
 
-def ghash_shoup(M: list[int], X: bytes, Y: int = 0) -> int:
-    """§6.4 Algorithm 2, each product by Horner over the bytes (Shoup 1996, 8-bit variant):
-    A • H = (...((a_15 • H) • x^8 + a_14 • H) • x^8 ...) + a_0 • H, where • x^8 is a right
-    shift by 8 with REDUCE_8 for the dropped byte. len(X) % 16 == 0."""
-    reduce8 = _REDUCE_8
+def ghash_products(M: list[int], X: bytes, Y: int = 0) -> int:
+    """§6.4 Algorithm 2 with one product table M = product_table(H), in polynomial order
+    (Y and the result too). Byte j of Y XOR X_i holds the coefficients of x^(8j) .. x^(8j+7),
+    so (Y XOR X_i) * H = XOR_j (M[a_j] << 8j), a 255-bit product reduced once: its bits from
+    128 up, h, fold back as h * (x^7 + x^2 + x + 1), the top byte of h by table.
+    len(X) % 16 == 0."""
     from_bytes = int.from_bytes
+    fold_top = _FOLD_TOP
+    low128, low120 = _LOW_128, _LOW_120
+    X = X.translate(_REVERSE_BITS)
     for i in range(0, len(X), 16):
-        a = (Y ^ from_bytes(X[i:i + 16], "big")).to_bytes(16, "big")
-        Z = M[a[15]]
-        for j in (14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0):
-            Z = (Z >> 8) ^ reduce8[Z & 255] ^ M[a[j]]
-        Y = Z
+        a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15 = (
+            Y ^ from_bytes(X[i:i + 16], "little")).to_bytes(16, "little")
+        Z = (M[a0] ^ M[a1] << 8 ^ M[a2] << 16 ^ M[a3] << 24 ^ M[a4] << 32 ^ M[a5] << 40
+             ^ M[a6] << 48 ^ M[a7] << 56 ^ M[a8] << 64 ^ M[a9] << 72 ^ M[a10] << 80
+             ^ M[a11] << 88 ^ M[a12] << 96 ^ M[a13] << 104 ^ M[a14] << 112 ^ M[a15] << 120)
+        h = Z >> 128
+        g = h & low120                             # g * (x^7 + x^2 + x + 1) stays below x^128
+        Y = (Z & low128) ^ g ^ g << 1 ^ g << 2 ^ g << 7 ^ fold_top[h >> 120]
     return Y
 
 
@@ -207,16 +199,16 @@ def _entry_tables(tables: list[list[int]]) -> list[list[bytes]]:
 
 class GHashKey:
     """GHASH_H with tables derived from the hash subkey H (an int), each built on first need:
-    4-bit tables first, 8-bit tables after BYTE_TABLES_AFTER bytes, chain tables for long inputs."""
+    one product table first, 8-bit tables after BYTE_TABLES_AFTER bytes, chain tables for
+    long inputs."""
 
-    __slots__ = ("H", "_top", "_nibbles", "_tables", "_hashed", "_chain")
+    __slots__ = ("H", "_products", "_tables", "_hashed", "_chain")
 
     def __init__(self, H: int) -> None:
         self.H = H
-        self._top = None
-        self._nibbles = None
+        self._products = None
         self._tables = None
-        self._hashed = 0                       # bytes hashed so far with the 4-bit tables
+        self._hashed = 0                       # bytes hashed so far with the product table
         self._chain = {}                       # k -> tables of H^k with bytes entries
 
     @property
@@ -242,13 +234,10 @@ class GHashKey:
         m = len(X) // BLOCK_SIZE
         if self._tables is None and self._hashed + len(X) < BYTE_TABLES_AFTER:
             self._hashed += len(X)
-            if self._nibbles is None and self._hashed < SHOUP_MAX_BYTES:
-                if self._top is None:
-                    self._top = top_byte_table(self.H)
-                return ghash_shoup(self._top, X)
-            if self._nibbles is None:
-                self._nibbles = nibble_tables(self.H)
-            return ghash_nibbles(self._nibbles, X)
+            if self._products is None:
+                self._products = product_table(self.H)
+            Y = ghash_products(self._products, X)
+            return int.from_bytes(from_poly_order(Y), "big")
         if m < CHAIN_MIN_BLOCKS:
             return ghash_scalar(self.tables, X)
         k = CHAIN_COUNT
@@ -288,45 +277,77 @@ def _len_block(a_len: int, c_len: int) -> bytes:
 class FastGCM:
     """The AES-GCM core (GCM-AE / GCM-AD, 128-bit tags) for one key.
 
-    Inputs are assumed validated (types, lengths) by the caller, refkx.gcm.AESGCM.
+    Inputs are assumed validated (types, lengths) by the caller, refkx.gcm.AESGCM. Nothing is
+    computed up front: the first message under the key expands the key (FIPS 197 §5.2) and
+    builds the cipher its length needs (BlockAES for short messages, FastAES for long ones);
+    H = CIPH_K(0^128) is then encrypted in the same pass as that message's keystream.
     """
 
-    __slots__ = ("_key", "_block", "_aes", "_ghash")
+    __slots__ = ("_key", "_schedule", "_block", "_aes", "_ghash")
 
     def __init__(self, key: bytes) -> None:
         self._key = key
-        self._block = BlockAES(key)                                # one block at a time
-        self._aes = None                                           # FastAES, on first long message
-        H = self._block.encrypt_block(bytes(BLOCK_SIZE))           # §7.1 step 1: H = CIPH_K(0^128)
-        self._ghash = GHashKey(int.from_bytes(H, "big"))
+        self._schedule = None                                      # expand_key(key)
+        self._block = None                                         # BlockAES, for short messages
+        self._aes = None                                           # FastAES, for long messages
+        self._ghash = None                                         # GHashKey(H)
+
+    def _key_schedule(self) -> list[int]:
+        if self._schedule is None:
+            self._schedule = expand_key(self._key)
+        return self._schedule
+
+    def _block_cipher(self) -> BlockAES:
+        if self._block is None:
+            self._block = BlockAES(self._key, self._key_schedule())
+        return self._block
+
+    def _lane_cipher(self) -> FastAES:
+        if self._aes is None:
+            self._aes = FastAES(self._key, self._key_schedule())
+        return self._aes
+
+    def _hash_key(self) -> GHashKey:
+        if self._ghash is None:                                    # §7.1 step 1: H = CIPH_K(0^128)
+            H = self._block_cipher().encrypt_block(bytes(BLOCK_SIZE))
+            self._ghash = GHashKey(int.from_bytes(H, "big"))
+        return self._ghash
 
     def _j0(self, IV: bytes) -> bytes:
         if len(IV) == NONCE_SIZE:                                  # §7.1 step 2
             return IV + b"\x00\x00\x00\x01"                        # J_0 = IV || 0^31 || 1
         s = -len(IV) % BLOCK_SIZE
-        return self._ghash.digest(IV + bytes(s + 8) + (8 * len(IV)).to_bytes(8, "big")
-                                  ).to_bytes(BLOCK_SIZE, "big")
+        return self._hash_key().digest(IV + bytes(s + 8) + (8 * len(IV)).to_bytes(8, "big")
+                                       ).to_bytes(BLOCK_SIZE, "big")
 
     def _s(self, A: bytes, C: bytes) -> int:
         """§7.1 step 5: S = GHASH_H(A || 0^v || C || 0^u || [len(A)]_64 || [len(C)]_64)."""
         return self._ghash.digest(A + bytes(-len(A) % BLOCK_SIZE) + C
                                   + bytes(-len(C) % BLOCK_SIZE) + _len_block(len(A), len(C)))
 
-    def _keystream(self, J_0: bytes, length: int) -> tuple[int, bytes]:
-        """CIPH_K(J_0) (as an int) and the GCTR keystream for inc_32(J_0), one AES pass."""
-        n = -(-length // BLOCK_SIZE)
-        if n + 1 < PIPELINE_MIN_BLOCKS:
-            stream = self._block.keystream(J_0, n + 1)              # J_0, inc_32(J_0), ...
+    def _keystream(self, IV: bytes, length: int) -> tuple[int, bytes]:
+        """CIPH_K(J_0) (as an int) and the GCTR keystream for inc_32(J_0), one AES pass; H is
+        known afterwards (computed in the same pass when this is the key's first message)."""
+        n = -(-length // BLOCK_SIZE) + 1                           # J_0 and the message's blocks
+        lead = b""
+        if self._ghash is None and len(IV) == NONCE_SIZE:
+            lead = bytes(BLOCK_SIZE)                               # H = CIPH_K(0^128) rides along
+        J_0 = self._j0(IV)
+        if n + len(lead) // BLOCK_SIZE < PIPELINE_MIN_BLOCKS:
+            block = self._block_cipher()
+            stream = block.keystream(J_0, n)                       # J_0, inc_32(J_0), ...
+            if lead:
+                stream = block.encrypt_block(lead) + stream
         else:
-            if self._aes is None:
-                self._aes = FastAES(self._key)
-            stream = self._aes.keystream(J_0, n + 1, counter_bits=32)
+            stream = self._lane_cipher().keystream(J_0, n, counter_bits=32, lead=lead)
+        if lead:
+            self._ghash = GHashKey(int.from_bytes(stream[:BLOCK_SIZE], "big"))
+            stream = stream[BLOCK_SIZE:]
         return int.from_bytes(stream[:BLOCK_SIZE], "big"), stream[BLOCK_SIZE:BLOCK_SIZE + length]
 
     def encrypt(self, IV: bytes, P: bytes, A: bytes) -> bytes:
         """§7.1 GCM-AE_K(IV, P, A) -> C || T."""
-        J_0 = self._j0(IV)
-        mask, stream = self._keystream(J_0, len(P))
+        mask, stream = self._keystream(IV, len(P))                # steps 1-2 and GCTR's blocks
         n = len(P)
         C = ((int.from_bytes(P, "big") ^ int.from_bytes(stream, "big")).to_bytes(n, "big")
              if n else b"")                                        # step 3: C = GCTR(inc_32(J_0), P)
@@ -335,8 +356,7 @@ class FastGCM:
 
     def decrypt(self, IV: bytes, C: bytes, T: bytes, A: bytes) -> bytes:
         """§7.2 GCM-AD_K(IV, C, A, T) -> P, or InvalidTag (no plaintext is computed first)."""
-        J_0 = self._j0(IV)
-        mask, stream = self._keystream(J_0, len(C))
+        mask, stream = self._keystream(IV, len(C))
         expected = (self._s(A, C) ^ mask).to_bytes(TAG_SIZE, "big")
         if not constant_time_equal(expected, T):                   # steps 7-8
             raise InvalidTag()
