@@ -53,35 +53,37 @@ def test_low_order_points_through_twin():
         assert fast_x448.x448(k, unhex(rec["U"])) == bytes(56), rec["NAME"]
 
 
-# --- the fold bounds (module docstring): they must close over one ladder step ---
+# --- the reduction bounds (module docstring): they must close over one ladder step ---
 
-def _fold_bound(magnitude: int) -> int:
-    """A bound on |fold(x)| for |x| <= magnitude (h = x >> 448 floors, so |h| <= |x|/2^448 + 1)."""
-    return 2**448 + (magnitude // 2**448 + 1) * (2**224 + 1)
-
-
-def _folds(magnitude: int, count: int) -> int:
-    for _ in range(count):
-        magnitude = _fold_bound(magnitude)
-    return magnitude
+def _reduce_bound(magnitude: int) -> int:
+    """A bound on |reduce(x)| for |x| <= magnitude: l < 2^448 and c < 2^224 are masks, and
+    h = x >> 672 floors, so |h| <= |x| / 2^672 + 1."""
+    h = magnitude // 2**672 + 1
+    return 2**448 + (2**224 + h) + (2**224 + 2 * h) * 2**224
 
 
-def test_fold_bounds_close_over_one_step():
+def test_reduction_bounds_close_over_one_step():
     # Every step starts from x_2, z_2, x_3, z_3 in [0, p) (each leaves the step through % p);
-    # follow the step's data flow on magnitudes with fast_x448.ladder's fold counts: the values
-    # that feed a product stay within 455 bits (16 CPython digits at most), and the four values
-    # that leave the step are small enough that `% p` stays cheap (under 2^471).
-    start = fast_x448.P
+    # follow the step's data flow on magnitudes: the values that feed one more product stay
+    # under 2^458 (16 CPython digits), and the four values that leave the step are small
+    # enough that their `% p` is cheap (under 2^474).
+    R = _reduce_bound
     x_1 = fast_x448.P
-    A = B = C = D = 2 * start
-    AA, BB = _folds(A * A, 2), _folds(B * B, 2)
-    DA, CB = _folds(D * A, 2), _folds(C * B, 2)
-    square = _folds((DA + CB) ** 2, 2)
+    A = B = C = D = 2 * fast_x448.P
+    AA, BB, DA, CB = R(A * A), R(B * B), R(D * A), R(C * B)
+    square = R((DA + CB) ** 2)
     E = AA + BB
-    assert max(AA, BB, DA, CB) < 2**451 and square < 2**455
-    leaving = [_folds((DA + CB) ** 2, 2), _folds(square * x_1, 2), _folds(AA * BB, 2),
-               _folds((AA + fast_x448.A24 * E) * E, 2)]
-    assert max(leaving) < 2**471
+    assert max(AA, BB, DA, CB) < 2**452 and square < 2**458
+    leaving = [R((DA + CB) ** 2), R(square * x_1), R(AA * BB), R((AA + fast_x448.A24 * E) * E)]
+    assert max(leaving) < 2**474
+
+
+@given(x=st.integers(-(2**920), 2**920))
+def test_reduction_is_congruent_including_negative_values(x):
+    p = fast_x448.P
+    h = x >> 672
+    s = ((x >> 448) & (2**224 - 1)) + h
+    assert ((x & (2**448 - 1)) + s + ((s + h) << 224) - x) % p == 0
 
 
 def test_fold_is_congruent_including_negative_values():

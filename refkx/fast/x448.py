@@ -8,17 +8,20 @@ BITS, BASE_U) come from refkx.x448. Scalars arrive decoded and clamped, u decode
 1. `ladder(k, u)` is RFC 7748 §5's ladder with the RFC's names (k, u, x_1, x_2, z_2, x_3, z_3,
    A, AA, B, BB, E, C, D, DA, CB, a24). Where CPython spends its time: a 448 x 448-bit product
    costs about as much as the `% p` that would reduce it, and each extra operation ~25 ns.
-   * Solinas reduction instead of `% p`. p = 2^448 - 2^224 - 1, so 2^448 = 2^224 + 1 (mod p):
+   * Solinas reduction instead of `% p`. With t = 2^224, p = t^2 - t - 1, so t^2 = t + 1 and
+     t^3 = 2t + 1 (mod p). A product (~900 bits) is split as x = l + c t^2 + h t^3
+     (0 <= l < t^2, 0 <= c < t, h = floor(x / t^3)), and
 
-         fold(x) = (x mod 2^448) + h + h * 2^224,   h = floor(x / 2^448),
+         reduce(x) = l + s + (s + h) t,   s = c + h,
 
-     is congruent to x modulo p and about 224 bits shorter (a shift, a mask, a shift and two
-     additions). Every product (~900 bits) gets two folds, which leave it under 2^455; the
-     four values that leave a step (x_2, z_2, x_3, z_3) then get `% p`, which on a 450-bit
-     value costs less than a third fold and makes every step start from values in [0, p).
-     tests/test_fast_x448.py follows the bounds through one step.
-   * Sums and differences are not reduced at all (negative values are harmless: fold works on
-     Python's floor shifts, and `% p` returns a value in [0, p)).
+     is congruent to x modulo p and, for the products of a step, under 2^458: nine shifts,
+     masks and additions, about a third of the price of `% p` on 900 bits (two plain folds
+     x -> (x mod t^2) + h' + h' t, h' = floor(x / t^2), take ten and measured ~4% slower).
+     The four values that leave a step (x_2, z_2, x_3, z_3) then get `% p`, which on a
+     ~470-bit value costs less than one more fold and makes every step start from values in
+     [0, p). tests/test_fast_x448.py follows the bounds through one step.
+   * Sums and differences are not reduced at all (negative values are harmless: the
+     reduction works on Python's floor shifts, and `% p` returns a value in [0, p)).
    * The swap bits of all 448 steps come from refkx.fast.ladder before the loop; the swap is a
      tuple exchange under an `if`; the inversion is pow(z, -1, p) (CPython's extended Euclid,
      ~10x faster than Fermat's z^(p - 2) here).
@@ -54,17 +57,19 @@ from .ladder import swap_bits
 
 __all__ = ["ladder", "base_mult", "x448_int", "x448", "P", "A24", "BITS", "WINDOW"]
 
-HALF = 224                           # p = 2^(2 * HALF) - 2^HALF - 1
-_LOW = (1 << BITS) - 1               # x mod 2^448 as x & _LOW
+HALF = 224                           # p = t^2 - t - 1 with t = 2^HALF
+_LOW = (1 << BITS) - 1               # the low part l of x below, x & _LOW
+_MID = (1 << HALF) - 1               # the middle part c of x below, (x >> 448) & _MID
 
 
 def ladder(k: int, u: int) -> int:
     """RFC 7748 §5: the u-coordinate of [k](u, ...) on curve448, in [0, p).
 
-    k is the decoded (clamped) scalar, u the decoded u-coordinate. Each `h = v >> 448; v = ...`
-    line below is one fold (module docstring).
+    k is the decoded (clamped) scalar, u the decoded u-coordinate. Each `h = v >> 672; ...`
+    line and the line after it are one reduce(v) (module docstring: h, then s = c + h, then
+    l + s + (s + h) t).
     """
-    p, m, a24 = P, _LOW, A24
+    p, low, mid, a24 = P, _LOW, _MID, A24
     x_1 = u % p
     x_2, z_2, x_3, z_3 = 1, 0, x_1, 1
     # step t swaps when k_t differs from k_(t+1) (RFC 7748 §5, computed for all steps up front)
@@ -74,36 +79,36 @@ def ladder(k: int, u: int) -> int:
             z_2, z_3 = z_3, z_2
         A = x_2 + z_2
         B = x_2 - z_2
-        AA = A * A                                 # AA = A^2, two folds
-        h = AA >> 448; AA = (AA & m) + h + (h << 224)
-        h = AA >> 448; AA = (AA & m) + h + (h << 224)
-        BB = B * B                                 # BB = B^2, two folds
-        h = BB >> 448; BB = (BB & m) + h + (h << 224)
-        h = BB >> 448; BB = (BB & m) + h + (h << 224)
-        DA = (x_3 - z_3) * A                       # DA = D * A, D = x_3 - z_3, two folds
-        h = DA >> 448; DA = (DA & m) + h + (h << 224)
-        h = DA >> 448; DA = (DA & m) + h + (h << 224)
-        CB = (x_3 + z_3) * B                       # CB = C * B, C = x_3 + z_3, two folds
-        h = CB >> 448; CB = (CB & m) + h + (h << 224)
-        h = CB >> 448; CB = (CB & m) + h + (h << 224)
-        x_3 = DA + CB                              # x_3 = (DA + CB)^2, two folds and % p
+        AA = A * A                                 # AA = A^2
+        h = AA >> 672; s = ((AA >> 448) & mid) + h
+        AA = (AA & low) + s + ((s + h) << 224)
+        BB = B * B                                 # BB = B^2
+        h = BB >> 672; s = ((BB >> 448) & mid) + h
+        BB = (BB & low) + s + ((s + h) << 224)
+        DA = (x_3 - z_3) * A                       # DA = D * A, D = x_3 - z_3
+        h = DA >> 672; s = ((DA >> 448) & mid) + h
+        DA = (DA & low) + s + ((s + h) << 224)
+        CB = (x_3 + z_3) * B                       # CB = C * B, C = x_3 + z_3
+        h = CB >> 672; s = ((CB >> 448) & mid) + h
+        CB = (CB & low) + s + ((s + h) << 224)
+        x_3 = DA + CB                              # x_3 = (DA + CB)^2, then % p
         x_3 *= x_3
-        h = x_3 >> 448; x_3 = (x_3 & m) + h + (h << 224)
-        h = x_3 >> 448; x_3 = ((x_3 & m) + h + (h << 224)) % p
-        z_3 = DA - CB                              # z_3 = x_1 * (DA - CB)^2: two folds, ...
+        h = x_3 >> 672; s = ((x_3 >> 448) & mid) + h
+        x_3 = ((x_3 & low) + s + ((s + h) << 224)) % p
+        z_3 = DA - CB                              # z_3 = x_1 * (DA - CB)^2: (DA - CB)^2, ...
         z_3 *= z_3
-        h = z_3 >> 448; z_3 = (z_3 & m) + h + (h << 224)
-        h = z_3 >> 448; z_3 = (z_3 & m) + h + (h << 224)
-        z_3 *= x_1                                 # ... then two and % p
-        h = z_3 >> 448; z_3 = (z_3 & m) + h + (h << 224)
-        h = z_3 >> 448; z_3 = ((z_3 & m) + h + (h << 224)) % p
+        h = z_3 >> 672; s = ((z_3 >> 448) & mid) + h
+        z_3 = (z_3 & low) + s + ((s + h) << 224)
+        z_3 *= x_1                                 # ... then times x_1, then % p
+        h = z_3 >> 672; s = ((z_3 >> 448) & mid) + h
+        z_3 = ((z_3 & low) + s + ((s + h) << 224)) % p
         E = AA - BB
-        x_2 = AA * BB                              # x_2 = AA * BB, two folds and % p
-        h = x_2 >> 448; x_2 = (x_2 & m) + h + (h << 224)
-        h = x_2 >> 448; x_2 = ((x_2 & m) + h + (h << 224)) % p
-        z_2 = (AA + a24 * E) * E                   # z_2 = E * (AA + a24 * E), two folds and % p
-        h = z_2 >> 448; z_2 = (z_2 & m) + h + (h << 224)
-        h = z_2 >> 448; z_2 = ((z_2 & m) + h + (h << 224)) % p
+        x_2 = AA * BB                              # x_2 = AA * BB, then % p
+        h = x_2 >> 672; s = ((x_2 >> 448) & mid) + h
+        x_2 = ((x_2 & low) + s + ((s + h) << 224)) % p
+        z_2 = (AA + a24 * E) * E                   # z_2 = E * (AA + a24 * E), then % p
+        h = z_2 >> 672; s = ((z_2 >> 448) & mid) + h
+        z_2 = ((z_2 & low) + s + ((s + h) << 224)) % p
     if k & 1:                                      # the final cswap(swap, ...): swap = k_0
         x_2, x_3 = x_3, x_2
         z_2, z_3 = z_3, z_2
