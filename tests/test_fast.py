@@ -304,6 +304,30 @@ def test_x25519_fast_non_canonical_u(k, small):
         assert x25519_fast.x25519(k, u) == readable_x25519(k, u)
 
 
+def _x25519_low_order_u() -> list[bytes]:
+    from refkx.kat import vector_path
+    from refkx.kat.parsers import parse_key_value_blocks, unhex
+    records = parse_key_value_blocks(vector_path("rfc7748", "x25519-low-order.txt"))
+    return [unhex(r["U"]) for r in records]
+
+
+@given(k=st.binary(min_size=32, max_size=32), index=st.integers(0, 15))
+@settings(max_examples=20)
+def test_x25519_fast_low_order_u_all_zero_like_readable(k, index):
+    # u = 0, 1, the order-8 points, p - 1, p, p + 1, each also with bit 255 set: X25519 gives all
+    # zero under both implementations, and exchange() refuses it (RFC 7748 §6.1)
+    from refkx import x25519
+    from refkx.errors import InvalidKey
+    points = _x25519_low_order_u()
+    u = points[index % len(points)]
+    assert x25519_fast.x25519(k, u) == x25519.x25519(k, u) == bytes(32)
+    for mode in impl.IMPLEMENTATIONS:
+        with impl.using(mode, "x25519"):
+            private = x25519.X25519PrivateKey.from_private_bytes(k)
+            with pytest.raises(InvalidKey):
+                private.exchange(x25519.X25519PublicKey.from_public_bytes(u))
+
+
 def test_x25519_fast_table_built_in_steps_then_used():
     # Each public key before the table is complete adds ROWS_PER_CALL rows (and uses the
     # ladder); the finished table gives the same u as the ladder, RFC 7748 §6.1 vector included.

@@ -13,6 +13,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from refkx import impl, x448
+from refkx.errors import InvalidKey
+from refkx.fast.ladder import swap_bits
 from refkx.fast import x448 as fast_x448
 from refkx.kat import vector_path
 from refkx.kat.parsers import parse_key_value_blocks, unhex
@@ -51,36 +53,37 @@ def test_low_order_points_through_twin():
         assert fast_x448.x448(k, unhex(rec["U"])) == bytes(56), rec["NAME"]
 
 
-# --- the fold bounds (module docstring): they must close over one ladder step ---
+# --- the reduction bounds (module docstring): they must close over one ladder step ---
 
-def _fold_bound(magnitude: int) -> int:
-    """A bound on |fold(x)| for |x| <= magnitude (h = x >> 448 floors, so |h| <= |x|/2^448 + 1)."""
-    return 2**448 + (magnitude // 2**448 + 1) * (2**224 + 1)
-
-
-def _folds(magnitude: int, count: int) -> int:
-    for _ in range(count):
-        magnitude = _fold_bound(magnitude)
-    return magnitude
+def _reduce_bound(magnitude: int) -> int:
+    """A bound on |reduce(x)| for |x| <= magnitude: l < 2^448 and c < 2^224 are masks, and
+    h = x >> 672 floors, so |h| <= |x| / 2^672 + 1."""
+    h = magnitude // 2**672 + 1
+    return 2**448 + (2**224 + h) + (2**224 + 2 * h) * 2**224
 
 
-def test_fold_bounds_close_over_one_step():
-    # Start from the largest value a step can leave (found by iterating), follow the step's
-    # data flow on magnitudes with the same fold counts as fast_x448.ladder, and check that
-    # every value leaving the step is again within the start bound.
-    start = 2**448 + 2**246
+def test_reduction_bounds_close_over_one_step():
+    # Every step starts from x_2, z_2, x_3, z_3 in [0, p) (each leaves the step through % p);
+    # follow the step's data flow on magnitudes: the values that feed one more product stay
+    # under 2^458 (16 CPython digits), and the four values that leave the step are small
+    # enough that their `% p` is cheap (under 2^474).
+    R = _reduce_bound
     x_1 = fast_x448.P
-    A = B = C = D = 2 * start
-    AA, BB = _folds(A * A, 2), _folds(B * B, 2)
-    DA, CB = _folds(D * A, 2), _folds(C * B, 2)
-    x_3 = _folds((DA + CB) ** 2, 3)
-    z_3 = _folds(_folds((DA + CB) ** 2, 2) * x_1, 3)
+    A = B = C = D = 2 * fast_x448.P
+    AA, BB, DA, CB = R(A * A), R(B * B), R(D * A), R(C * B)
+    square = R((DA + CB) ** 2)
     E = AA + BB
-    x_2 = _folds(AA * BB, 3)
-    z_2 = _folds((AA + fast_x448.A24 * E) * E, 3)
-    assert max(AA, BB, DA, CB) < 2**451
-    assert _folds((DA + CB) ** 2, 2) < 2**455
-    assert max(x_3, z_3, x_2, z_2) <= start
+    assert max(AA, BB, DA, CB) < 2**452 and square < 2**458
+    leaving = [R((DA + CB) ** 2), R(square * x_1), R(AA * BB), R((AA + fast_x448.A24 * E) * E)]
+    assert max(leaving) < 2**474
+
+
+@given(x=st.integers(-(2**920), 2**920))
+def test_reduction_is_congruent_including_negative_values(x):
+    p = fast_x448.P
+    h = x >> 672
+    s = ((x >> 448) & (2**224 - 1)) + h
+    assert ((x & (2**448 - 1)) + s + ((s + h) << 224) - x) % p == 0
 
 
 def test_fold_is_congruent_including_negative_values():
@@ -115,3 +118,93 @@ def test_key_classes_agree_under_each_implementation(k):
         with impl.using(mode, "x448"):
             results.append(x448.X448PrivateKey.from_private_bytes(k).public_key())
     assert results[0] == results[1]
+
+
+@settings(max_examples=20)
+@given(k=keys, small=st.integers(0, 2**448 - 1 - fast_x448.P))
+def test_non_canonical_u_is_reduced_like_readable(k, small):
+    # RFC 7748 §5: u >= p (every 56-byte value from p to 2^448 - 1) is reduced modulo p
+    u = (fast_x448.P + small).to_bytes(56, "little")
+    assert fast_x448.x448(k, u) == x448.x448(k, u)
+    assert fast_x448.x448(k, u) == fast_x448.x448(k, small.to_bytes(56, "little"))
+
+
+@settings(max_examples=10)
+@given(k=keys, u=st.sampled_from([0, 1, fast_x448.P - 1, fast_x448.P, fast_x448.P + 1]))
+def test_low_order_u_gives_zero_under_both_and_exchange_refuses(k, u):
+    u_bytes = u.to_bytes(56, "little")
+    assert fast_x448.x448(k, u_bytes) == x448.x448(k, u_bytes) == bytes(56)
+    for mode in impl.IMPLEMENTATIONS:
+        with impl.using(mode, "x448"):
+            private = x448.X448PrivateKey.from_private_bytes(k)
+            with pytest.raises(InvalidKey):
+                private.exchange(x448.X448PublicKey.from_public_bytes(u_bytes))
+
+
+# --- the swap bits shared with X25519 (refkx.fast.ladder) ---
+
+def _rfc_swaps(k: int, bits: int) -> list[int]:
+    """RFC 7748 §5's swap sequence, step by step: swap ^= k_t; (cswap); swap = k_t."""
+    swaps, swap = [], 0
+    for t in range(bits - 1, -1, -1):
+        k_t = (k >> t) & 1
+        swaps.append(swap ^ k_t)
+        swap = k_t
+    return swaps
+
+
+@given(k=st.integers(0, 2**460), bits=st.sampled_from([255, 448]))
+def test_swap_bits_are_the_rfc_sequence(k, bits):
+    assert list(swap_bits(k, bits)) == _rfc_swaps(k, bits)
+
+
+# --- fixed base: the twisted Edwards curve birational to curve448 ---
+
+def test_edwards_constants_and_base_point():
+    p = fast_x448.P
+    x, y = fast_x448._edwards_base_point()
+    a, d = fast_x448.a, fast_x448.d
+    assert (a * x * x + y * y - 1 - d * x * x * y * y) % p == 0    # on the curve
+    assert (1 + y) * pow(1 - y, -1, p) % p == x448.BASE_U          # maps back to u = 5
+    assert pow(a, (p - 1) // 2, p) == p - 1                        # a is not a square (docstring)
+
+
+def test_table_built_in_steps_then_used():
+    table = fast_x448._build_table()
+    assert len(table) == fast_x448._WINDOWS and len(table[0]) == 1 << fast_x448.WINDOW
+    rec = next(r for r in _records("rfc7748-6-dh.txt") if r["CURVE"] == "X448")
+    for private, public in (("ALICE_PRIVATE", "ALICE_PUBLIC"), ("BOB_PRIVATE", "BOB_PUBLIC")):
+        k = fast_x448.decode_scalar(unhex(rec[private]))
+        assert fast_x448.base_mult(k).to_bytes(56, "little") == unhex(rec[public])
+
+
+@settings(max_examples=25)
+@given(k=keys)
+def test_base_mult_agrees_with_readable(k):
+    fast_x448._build_table()
+    expected = x448.x448(k, x448.BASE_POINT)
+    assert fast_x448.base_mult(fast_x448.decode_scalar(k)).to_bytes(56, "little") == expected
+    assert fast_x448.x448(k, x448.BASE_POINT) == expected
+    assert fast_x448.x448(k, (5 + fast_x448.P).to_bytes(56, "little")) == expected
+
+
+def test_table_built_by_several_threads_at_once(monkeypatch):
+    # As for X25519 (tests/test_fast.py): while the shared table grows, every public key must
+    # still be right, and the finished table must hold each row once.
+    from test_fast import _race
+    monkeypatch.setattr(fast_x448, "_TABLE", None)
+    monkeypatch.setattr(fast_x448, "_rows", [])
+    monkeypatch.setattr(fast_x448, "_next_base", None)
+    steps = -(-fast_x448._WINDOWS // fast_x448.ROWS_PER_CALL)
+
+    def work(i):
+        wrong = 0
+        for j in range(steps + 2):
+            k = fast_x448.decode_scalar(bytes([i + 1, j + 1]) * 28)
+            wrong += fast_x448.base_mult(k) != fast_x448.ladder(k, 5)
+        return wrong
+    assert _race(work) == [0, 0, 0, 0]
+    table = fast_x448._TABLE
+    assert table is not None and len(table) == fast_x448._WINDOWS
+    k = fast_x448.decode_scalar(bytes(range(56)))
+    assert fast_x448.base_mult(k) == fast_x448.ladder(k, 5)

@@ -1,54 +1,75 @@
-"""Fast X448: RFC 7748 (January 2016) §5, the Montgomery ladder on curve448, written for CPython.
+"""Fast X448: RFC 7748 (January 2016) §5, the Montgomery ladder on curve448, written for CPython,
+and fixed-base multiplication on a twisted Edwards curve birational to curve448.
 
 The optimised twin of refkx.x448 (readable: refkx.x448 over refkx.montgomery.ladder), selected
-through refkx.impl as "x448". Same function, same results; names are the RFC's (k, u, x_1, x_2,
-z_2, x_3, z_3, A, AA, B, BB, E, C, D, DA, CB, a24).
+through refkx.impl as "x448". Same function, same results. The curve constants (P, A, A24,
+BITS, BASE_U) come from refkx.x448. Scalars arrive decoded and clamped, u decoded.
 
-What makes it faster than the readable ladder (where CPython spends its time: a 448 x 448-bit
-product costs about as much as the `% p` that reduces it, and each extra bytecode costs ~30 ns):
+1. `ladder(k, u)` is RFC 7748 §5's ladder with the RFC's names (k, u, x_1, x_2, z_2, x_3, z_3,
+   A, AA, B, BB, E, C, D, DA, CB, a24). Where CPython spends its time: a 448 x 448-bit product
+   costs about as much as the `% p` that would reduce it, and each extra operation ~25 ns.
+   * Solinas reduction instead of `% p`. With t = 2^224, p = t^2 - t - 1, so t^2 = t + 1 and
+     t^3 = 2t + 1 (mod p). A product (~900 bits) is split as x = l + c t^2 + h t^3
+     (0 <= l < t^2, 0 <= c < t, h = floor(x / t^3)), and
 
-* Solinas reduction instead of `% p`. p = 2^448 - 2^224 - 1, so 2^448 = 2^224 + 1 (mod p) and
+         reduce(x) = l + s + (s + h) t,   s = c + h,
 
-      fold(x) = (x mod 2^448) + h + h * 2^224,   h = floor(x / 2^448),
+     is congruent to x modulo p and, for the products of a step, under 2^458: nine shifts,
+     masks and additions, about a third of the price of `% p` on 900 bits (two plain folds
+     x -> (x mod t^2) + h' + h' t, h' = floor(x / t^2), take ten and measured ~4% slower).
+     The four values that leave a step (x_2, z_2, x_3, z_3) then get `% p`, which on a
+     ~470-bit value costs less than one more fold and makes every step start from values in
+     [0, p). tests/test_fast_x448.py follows the bounds through one step.
+   * Sums and differences are not reduced at all (negative values are harmless: the
+     reduction works on Python's floor shifts, and `% p` returns a value in [0, p)).
+   * The swap bits of all 448 steps come from refkx.fast.ladder before the loop; the swap is a
+     tuple exchange under an `if`; the inversion is pow(z, -1, p) (CPython's extended Euclid,
+     ~10x faster than Fermat's z^(p - 2) here).
+2. `base_mult(k)` = X448(k, 5) on the twisted Edwards curve a x^2 + y^2 = 1 + d x^2 y^2 with
+   a = A + 2, d = A - 2, birational to curve448 (v^2 = u^3 + A u^2 + u) by x = u / v,
+   y = (u - 1) / (u + 1) and back u = (1 + y) / (1 - y) (Bernstein, Birkner, Joye, Lange and
+   Peters, "Twisted Edwards Curves", AFRICACRYPT 2008, §3; RFC 7748 §4.2 gives an equivalent
+   map to its "edwards448"). The base point (u = 5) maps to E_B. As in refkx.fast.x25519, the
+   scalar is cut into WINDOW-bit digits, k = sum_i d_i 2^(WINDOW*i), and [k]E_B is the sum of
+   the table entries [d_i](2^(WINDOW*i) E_B) (fixed-base windowing; the table is built in
+   steps of ROWS_PER_CALL rows, one step per public key, the ladder answering until it is
+   complete): ceil(448 / WINDOW) mixed additions, no doublings. Entries are affine
+   (x, y, x + y, d x y); the accumulator is in extended coordinates (X : Y : Z : T) with the
+   addition of Hisil, Wong, Carter and Dawson, "Twisted Edwards Curves Revisited",
+   ASIACRYPT 2008, §3.1 (any a: 8 multiplications and one by the small a). This curve's
+   addition law is not complete (a is not a square mod p), but it fails only on sums that
+   involve points of even order, and every point here is a multiple of E_B, whose order is
+   the odd prime ORDER; the neutral element (0, 1) is digit 0's entry.
 
-  is congruent to x modulo p and about 224 bits shorter (a shift, a mask, a shift and two
-  additions: under a third of the price of `% p`). Products of two ~449-bit values are ~900
-  bits: two folds bring them under 2^455 (enough for the inner values AA, BB, DA, CB and
-  (DA - CB)^2, which feed one more multiplication each), three folds under 2^448 + 2^246 (the
-  four values that leave a step, so every step starts from operands of the same size).
-  tests/test_fast_x448.py follows these bounds through one step and checks that they close.
-  Only the result is reduced with `% p`.
-* Sums and differences are not reduced at all (negative values are harmless: fold works on
-  Python's floor shifts, and the final `% p` returns a value in [0, p)).
-* The conditional swap is a branch on the precomputed swap bit (a tuple exchange), and the
-  inversion is pow(z, -1, p) (CPython's extended Euclid) instead of Fermat's z^(p - 2).
-
-Variable time, on purpose (read before using this for anything but learning): the swap branches
-on a secret bit, CPython integer arithmetic takes time that depends on the operands' sizes, and
-pow(z, -1, p) runs a data-dependent number of steps. This code teaches and cross-checks; it does
-not protect production secrets.
+Variable time and secret-dependent memory access, on purpose (read before using this for
+anything but learning): the swap branches on a secret bit, base_mult reads table[i][d_i] at an
+address that depends on the secret digit d_i, CPython integer arithmetic takes time that
+depends on the operands' sizes, and pow(z, -1, p) runs a data-dependent number of steps. This
+code teaches and cross-checks; it does not protect production secrets.
 """
 
 from __future__ import annotations
 
+import threading
+
+from ..x448 import A, A24, BASE_U, BITS, P
 from .ladder import swap_bits
 
-__all__ = ["ladder", "x448", "P", "A24", "BITS"]
+__all__ = ["ladder", "base_mult", "x448_int", "x448", "P", "A24", "BITS", "WINDOW"]
 
-P = 2**448 - 2**224 - 1              # RFC 7748 §4.2, the "Goldilocks" prime
-A24 = 39081                          # RFC 7748 §5: a24 = (156326 - 2) / 4
-BITS = 448                           # RFC 7748 §5: bits of the ladder
-HALF = 224                           # p = 2^(2 * HALF) - 2^HALF - 1
-_LOW = (1 << BITS) - 1               # x mod 2^448 as x & _LOW
+HALF = 224                           # p = t^2 - t - 1 with t = 2^HALF
+_LOW = (1 << BITS) - 1               # the low part l of x below, x & _LOW
+_MID = (1 << HALF) - 1               # the middle part c of x below, (x >> 448) & _MID
 
 
 def ladder(k: int, u: int) -> int:
     """RFC 7748 §5: the u-coordinate of [k](u, ...) on curve448, in [0, p).
 
-    k is the decoded (clamped) scalar, u the decoded u-coordinate. Each `h = v >> 448; v = ...`
-    line below is one fold (module docstring).
+    k is the decoded (clamped) scalar, u the decoded u-coordinate. Each `h = v >> 672; ...`
+    line and the line after it are one reduce(v) (module docstring: h, then s = c + h, then
+    l + s + (s + h) t).
     """
-    p, m, a24 = P, _LOW, A24
+    p, low, mid, a24 = P, _LOW, _MID, A24
     x_1 = u % p
     x_2, z_2, x_3, z_3 = 1, 0, x_1, 1
     # step t swaps when k_t differs from k_(t+1) (RFC 7748 §5, computed for all steps up front)
@@ -58,46 +79,181 @@ def ladder(k: int, u: int) -> int:
             z_2, z_3 = z_3, z_2
         A = x_2 + z_2
         B = x_2 - z_2
-        AA = A * A                                 # AA = A^2, two folds
-        h = AA >> 448; AA = (AA & m) + h + (h << 224)
-        h = AA >> 448; AA = (AA & m) + h + (h << 224)
-        BB = B * B                                 # BB = B^2, two folds
-        h = BB >> 448; BB = (BB & m) + h + (h << 224)
-        h = BB >> 448; BB = (BB & m) + h + (h << 224)
-        DA = (x_3 - z_3) * A                       # DA = D * A, D = x_3 - z_3, two folds
-        h = DA >> 448; DA = (DA & m) + h + (h << 224)
-        h = DA >> 448; DA = (DA & m) + h + (h << 224)
-        CB = (x_3 + z_3) * B                       # CB = C * B, C = x_3 + z_3, two folds
-        h = CB >> 448; CB = (CB & m) + h + (h << 224)
-        h = CB >> 448; CB = (CB & m) + h + (h << 224)
-        x_3 = DA + CB                              # x_3 = (DA + CB)^2, three folds
+        AA = A * A                                 # AA = A^2
+        h = AA >> 672; s = ((AA >> 448) & mid) + h
+        AA = (AA & low) + s + ((s + h) << 224)
+        BB = B * B                                 # BB = B^2
+        h = BB >> 672; s = ((BB >> 448) & mid) + h
+        BB = (BB & low) + s + ((s + h) << 224)
+        DA = (x_3 - z_3) * A                       # DA = D * A, D = x_3 - z_3
+        h = DA >> 672; s = ((DA >> 448) & mid) + h
+        DA = (DA & low) + s + ((s + h) << 224)
+        CB = (x_3 + z_3) * B                       # CB = C * B, C = x_3 + z_3
+        h = CB >> 672; s = ((CB >> 448) & mid) + h
+        CB = (CB & low) + s + ((s + h) << 224)
+        x_3 = DA + CB                              # x_3 = (DA + CB)^2, then % p
         x_3 *= x_3
-        h = x_3 >> 448; x_3 = (x_3 & m) + h + (h << 224)
-        h = x_3 >> 448; x_3 = (x_3 & m) + h + (h << 224)
-        h = x_3 >> 448; x_3 = (x_3 & m) + h + (h << 224)
-        z_3 = DA - CB                              # z_3 = x_1 * (DA - CB)^2: two folds, ...
+        h = x_3 >> 672; s = ((x_3 >> 448) & mid) + h
+        x_3 = ((x_3 & low) + s + ((s + h) << 224)) % p
+        z_3 = DA - CB                              # z_3 = x_1 * (DA - CB)^2: (DA - CB)^2, ...
         z_3 *= z_3
-        h = z_3 >> 448; z_3 = (z_3 & m) + h + (h << 224)
-        h = z_3 >> 448; z_3 = (z_3 & m) + h + (h << 224)
-        z_3 *= x_1                                 # ... then three
-        h = z_3 >> 448; z_3 = (z_3 & m) + h + (h << 224)
-        h = z_3 >> 448; z_3 = (z_3 & m) + h + (h << 224)
-        h = z_3 >> 448; z_3 = (z_3 & m) + h + (h << 224)
+        h = z_3 >> 672; s = ((z_3 >> 448) & mid) + h
+        z_3 = (z_3 & low) + s + ((s + h) << 224)
+        z_3 *= x_1                                 # ... then times x_1, then % p
+        h = z_3 >> 672; s = ((z_3 >> 448) & mid) + h
+        z_3 = ((z_3 & low) + s + ((s + h) << 224)) % p
         E = AA - BB
-        x_2 = AA * BB                              # x_2 = AA * BB, three folds
-        h = x_2 >> 448; x_2 = (x_2 & m) + h + (h << 224)
-        h = x_2 >> 448; x_2 = (x_2 & m) + h + (h << 224)
-        h = x_2 >> 448; x_2 = (x_2 & m) + h + (h << 224)
-        z_2 = (AA + a24 * E) * E                   # z_2 = E * (AA + a24 * E), three folds
-        h = z_2 >> 448; z_2 = (z_2 & m) + h + (h << 224)
-        h = z_2 >> 448; z_2 = (z_2 & m) + h + (h << 224)
-        h = z_2 >> 448; z_2 = (z_2 & m) + h + (h << 224)
+        x_2 = AA * BB                              # x_2 = AA * BB, then % p
+        h = x_2 >> 672; s = ((x_2 >> 448) & mid) + h
+        x_2 = ((x_2 & low) + s + ((s + h) << 224)) % p
+        z_2 = (AA + a24 * E) * E                   # z_2 = E * (AA + a24 * E), then % p
+        h = z_2 >> 672; s = ((z_2 >> 448) & mid) + h
+        z_2 = ((z_2 & low) + s + ((s + h) << 224)) % p
     if k & 1:                                      # the final cswap(swap, ...): swap = k_0
         x_2, x_3 = x_3, x_2
         z_2, z_3 = z_3, z_2
-    z_2 %= p
     # x_2 * z_2^(-1); the point at infinity (z_2 = 0) encodes as 0, like 0^(p - 2) = 0 in the RFC
     return x_2 * pow(z_2, -1, p) % p if z_2 else 0
+
+
+# --- the twisted Edwards curve a x^2 + y^2 = 1 + d x^2 y^2 birational to curve448 -------------
+
+a = A + 2                            # BBJLP 2008 §3: a = (A + 2) / B, d = (A - 2) / B, B = 1
+d = A - 2
+
+WINDOW = 4                           # bits per digit of the fixed-base table
+_WINDOWS = -(-BITS // WINDOW)
+
+
+def _edwards_base_point() -> tuple[int, int]:
+    """E_B = (u / v, (u - 1) / (u + 1)) for the base point u = 5, v = sqrt(u^3 + A u^2 + u)."""
+    u = BASE_U
+    v2 = (u * u * u + A * u * u + u) % P
+    v = pow(v2, (P + 1) // 4, P)                          # a square root, as p = 3 (mod 4)
+    assert v * v % P == v2
+    return u * pow(v, -1, P) % P, (u - 1) * pow(u + 1, -1, P) % P
+
+
+def _add(P1, P2):
+    """Extended-coordinates addition, HWCD 2008 §3.1 (any a); also doubles (P1 = P2)."""
+    X1, Y1, Z1, T1 = P1
+    X2, Y2, Z2, T2 = P2
+    A_ = X1 * X2 % P
+    B_ = Y1 * Y2 % P
+    C = d * T1 * T2 % P
+    D = Z1 * Z2 % P
+    E = ((X1 + Y1) * (X2 + Y2) - A_ - B_) % P
+    F, G, H = D - C, D + C, B_ - a * A_
+    return E * F % P, G * H % P, F * G % P, E * H % P
+
+
+# The table is built in steps of ROWS_PER_CALL rows, one step per public key, so no single call
+# pays the whole build: until the last row exists, public keys use the ladder and add one step;
+# afterwards each costs 112 mixed additions. Threads share the table: one lock makes each build
+# step whole, and _TABLE is published only once every row exists (as in refkx.fast.x25519).
+ROWS_PER_CALL = 8
+_build_lock = threading.Lock()
+_TABLE: list | None = None                       # the finished table
+_rows: list = []                                 # rows built so far
+_next_base = None                                # 2^(WINDOW * len(_rows)) E_B, extended coordinates
+
+
+def _affine_rows(points: list[list[tuple]]) -> list[tuple]:
+    """Rows of extended points -> rows of affine (x, y, x + y, d x y), one inversion in all
+    (Montgomery's trick: invert the product of every Z, then peel each inverse off)."""
+    flat = [pt for row in points for pt in row]
+    prefix = [1]
+    for pt in flat:
+        prefix.append(prefix[-1] * pt[2] % P)
+    inv = pow(prefix[-1], -1, P)
+    inverses = [0] * len(flat)
+    for i in range(len(flat) - 1, -1, -1):
+        inverses[i] = inv * prefix[i] % P
+        inv = inv * flat[i][2] % P
+    size = 1 << WINDOW
+    rows = []
+    for r in range(len(points)):
+        row = []
+        for j in range(size):
+            X, Y, _, _ = flat[r * size + j]
+            zi = inverses[r * size + j]
+            x, y = X * zi % P, Y * zi % P
+            row.append((x, y, (x + y) % P, d * x * y % P))
+        rows.append(tuple(row))
+    return rows
+
+
+def _build_rows(count: int) -> None:
+    """Append up to `count` rows table[i][j] = [j](2^(WINDOW*i) E_B), j = 0 .. 2^WINDOW - 1."""
+    with _build_lock:
+        _build_rows_locked(count)
+
+
+def _build_rows_locked(count: int) -> None:
+    global _next_base, _TABLE
+    if _TABLE is not None:
+        return
+    if _next_base is None:
+        x, y = _edwards_base_point()
+        _next_base = (x, y, 1, x * y % P)
+    base = _next_base
+    points = []                                      # extended coordinates
+    for _ in range(min(count, _WINDOWS - len(_rows))):
+        row = [(0, 1, 1, 0)]                         # j = 0: the neutral element
+        acc = base
+        for _ in range(1, 1 << WINDOW):
+            row.append(acc)
+            acc = _add(acc, base)
+        points.append(row)
+        for _ in range(WINDOW):
+            base = _add(base, base)
+    _next_base = base
+    _rows.extend(_affine_rows(points))
+    if len(_rows) == _WINDOWS:
+        _TABLE = list(_rows)
+
+
+def _build_table() -> list:
+    """The whole table (built now if not yet)."""
+    while _TABLE is None:
+        _build_rows(_WINDOWS)
+    return _TABLE
+
+
+def base_mult(k: int) -> int:
+    """X448(k, 5) as an int: u of [k]E_B via the fixed-base table."""
+    table = _TABLE
+    if table is None:
+        _build_rows(ROWS_PER_CALL)                 # one step of the build, then the ladder
+        return ladder(k, BASE_U)
+    p, a_ = P, a                                   # locals: LOAD_FAST in the loop
+    window_mask = (1 << WINDOW) - 1
+    X, Y, Z, T = 0, 1, 1, 0                        # accumulator: the neutral element
+    for row in table:
+        x2, y2, s2, t2 = row[k & window_mask]      # secret-indexed look-up
+        k >>= WINDOW
+        # HWCD 2008 §3.1 mixed addition (Z2 = 1, T2 = x2 y2, so C = T1 * d x2 y2)
+        A_ = X * x2 % p
+        B_ = Y * y2 % p
+        C = T * t2 % p
+        E = ((X + Y) * s2 - A_ - B_) % p
+        F = Z - C
+        G = Z + C
+        H = B_ - a_ * A_
+        X = E * F % p
+        Y = G * H % p
+        Z = F * G % p
+        T = E * H % p
+    # u = (1 + y) / (1 - y) with y = Y / Z
+    den = (Z - Y) % p
+    return (Z + Y) * pow(den, -1, p) % p if den else 0
+
+
+def x448_int(k: int, u: int) -> int:
+    """X448 on decoded integers (u in [0, p)): the fixed-base path for u = 5, else the ladder."""
+    if u == BASE_U:
+        return base_mult(k)
+    return ladder(k, u)
 
 
 def decode_scalar(k: bytes) -> int:
@@ -110,4 +266,4 @@ def decode_scalar(k: bytes) -> int:
 
 def x448(k: bytes, u: bytes) -> bytes:
     """RFC 7748 §5 X448(k, u) on 56-byte strings (callers check types and lengths)."""
-    return ladder(decode_scalar(k), int.from_bytes(u, "little")).to_bytes(56, "little")
+    return x448_int(decode_scalar(k), int.from_bytes(u, "little") % P).to_bytes(56, "little")
