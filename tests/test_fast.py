@@ -332,7 +332,7 @@ def test_x25519_fast_table_built_in_steps_then_used():
     # Each public key before the table is complete adds ROWS_PER_CALL rows (and uses the
     # ladder); the finished table gives the same u as the ladder, RFC 7748 §6.1 vector included.
     from refkx.x25519 import x25519 as readable_x25519
-    table = x25519_fast._build_table()
+    table = x25519_fast._FIXED.complete()
     assert len(table) == x25519_fast._WINDOWS and len(table[0]) == 1 << x25519_fast.WINDOW
     alice = bytes.fromhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a")
     k = x25519_fast.decode_scalar(alice)
@@ -375,9 +375,7 @@ def _race(work, threads: int = 4) -> list:
 def test_x25519_fast_table_built_by_several_threads_at_once(monkeypatch):
     # Threads share the stepwise table: while it grows, every public key must still be right,
     # and the finished table must hold each row once (a TLS server computes keys in threads).
-    monkeypatch.setattr(x25519_fast, "_TABLE", None)
-    monkeypatch.setattr(x25519_fast, "_rows", [])
-    monkeypatch.setattr(x25519_fast, "_next_base", None)
+    monkeypatch.setattr(x25519_fast, "_FIXED", x25519_fast._fixed_base_table())   # empty, shared
     steps = -(-x25519_fast._WINDOWS // x25519_fast.ROWS_PER_CALL)
 
     def work(i):
@@ -387,7 +385,7 @@ def test_x25519_fast_table_built_by_several_threads_at_once(monkeypatch):
             wrong += x25519_fast.base_mult(k) != x25519_fast.ladder(k, 9)
         return wrong
     assert _race(work) == [0, 0, 0, 0]
-    table = x25519_fast._TABLE
+    table = x25519_fast._FIXED.table
     assert table is not None and len(table) == x25519_fast._WINDOWS
     k = x25519_fast.decode_scalar(bytes(range(32)))
     assert x25519_fast.base_mult(k) == x25519_fast.ladder(k, 9)

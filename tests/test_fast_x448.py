@@ -170,7 +170,7 @@ def test_edwards_constants_and_base_point():
 
 
 def test_table_built_in_steps_then_used():
-    table = fast_x448._build_table()
+    table = fast_x448._FIXED.complete()
     assert len(table) == fast_x448._WINDOWS and len(table[0]) == 1 << fast_x448.WINDOW
     rec = next(r for r in _records("rfc7748-6-dh.txt") if r["CURVE"] == "X448")
     for private, public in (("ALICE_PRIVATE", "ALICE_PUBLIC"), ("BOB_PRIVATE", "BOB_PUBLIC")):
@@ -181,7 +181,7 @@ def test_table_built_in_steps_then_used():
 @settings(max_examples=25)
 @given(k=keys)
 def test_base_mult_agrees_with_readable(k):
-    fast_x448._build_table()
+    fast_x448._FIXED.complete()
     expected = x448.x448(k, x448.BASE_POINT)
     assert fast_x448.base_mult(fast_x448.decode_scalar(k)).to_bytes(56, "little") == expected
     assert fast_x448.x448(k, x448.BASE_POINT) == expected
@@ -192,9 +192,7 @@ def test_table_built_by_several_threads_at_once(monkeypatch):
     # As for X25519 (tests/test_fast.py): while the shared table grows, every public key must
     # still be right, and the finished table must hold each row once.
     from test_fast import _race
-    monkeypatch.setattr(fast_x448, "_TABLE", None)
-    monkeypatch.setattr(fast_x448, "_rows", [])
-    monkeypatch.setattr(fast_x448, "_next_base", None)
+    monkeypatch.setattr(fast_x448, "_FIXED", fast_x448._fixed_base_table())   # empty, shared
     steps = -(-fast_x448._WINDOWS // fast_x448.ROWS_PER_CALL)
 
     def work(i):
@@ -204,7 +202,7 @@ def test_table_built_by_several_threads_at_once(monkeypatch):
             wrong += fast_x448.base_mult(k) != fast_x448.ladder(k, 5)
         return wrong
     assert _race(work) == [0, 0, 0, 0]
-    table = fast_x448._TABLE
+    table = fast_x448._FIXED.table
     assert table is not None and len(table) == fast_x448._WINDOWS
     k = fast_x448.decode_scalar(bytes(range(56)))
     assert fast_x448.base_mult(k) == fast_x448.ladder(k, 5)

@@ -45,9 +45,8 @@ This code teaches and cross-checks; it does not protect production secrets.
 
 from __future__ import annotations
 
-import threading
-
 from ..x25519 import A, A24, BITS, P
+from .fixed_base import SteppedTable
 from .ladder import swap_bits
 
 __all__ = ["ladder", "base_mult", "x25519_int", "x25519", "WINDOW"]
@@ -158,83 +157,31 @@ def _double(P1):
 
 # The table is built in steps of ROWS_PER_CALL rows, one step per public key, so no single call
 # pays the whole build (~18 ms): until the last row exists, public keys use the ladder
-# (~1.5 ms) and add one step (~1.5 ms); afterwards each costs 43 mixed additions.
-# Threads share the table: one lock makes each build step whole (two threads must not extend
-# _rows from the same _next_base), and _TABLE is published only once every row exists.
+# (~1.5 ms) and add one step (~1.5 ms); afterwards each costs 43 mixed additions. Threads
+# share it (refkx.fast.fixed_base: each step under one lock, the table published complete).
 ROWS_PER_CALL = 4
-_build_lock = threading.Lock()
-_TABLE: list | None = None                       # the finished table
-_rows: list = []                                 # rows built so far
-_next_base = None                                # 2^(WINDOW * len(_rows)) B, extended coordinates
 
 
-def _affine_rows(points: list[list[tuple]]) -> list[tuple]:
-    """Rows of extended points -> rows of affine (y + x, y - x, 2d x y), one inversion in all
-    (Montgomery's trick: invert the product of every Z, then peel each inverse off)."""
-    flat = [pt for row in points for pt in row]
-    prefix = [1]
-    for pt in flat:
-        prefix.append(prefix[-1] * pt[2] % P)
-    inv = pow(prefix[-1], -1, P)
-    inverses = [0] * len(flat)
-    for i in range(len(flat) - 1, -1, -1):
-        inverses[i] = inv * prefix[i] % P
-        inv = inv * flat[i][2] % P
-    rows = []
-    size = 1 << WINDOW
-    for r in range(len(points)):
-        row = []
-        for j in range(size):
-            X, Y, Z, _ = flat[r * size + j]
-            zi = inverses[r * size + j]
-            ax, ay = X * zi % P, Y * zi % P
-            row.append(((ay + ax) % P, (ay - ax) % P, _D2 * ax * ay % P))
-        rows.append(tuple(row))
-    return rows
+def _table_entry(x: int, y: int) -> tuple[int, int, int]:
+    """The affine entry (y + x, y - x, 2d x y) that base_mult's mixed addition reads."""
+    return (y + x) % P, (y - x) % P, _D2 * x * y % P
 
 
-def _build_rows(count: int) -> None:
-    """Append up to `count` rows table[i][j] = [j](2^(WINDOW*i) B), j = 0 .. 2^WINDOW - 1."""
-    with _build_lock:
-        _build_rows_locked(count)
+def _fixed_base_table() -> SteppedTable:
+    """A new, empty table (tests build their own to watch it grow)."""
+    return SteppedTable(p=P, window=WINDOW, windows=_WINDOWS, rows_per_step=ROWS_PER_CALL,
+                        base_point=_edwards_base_point, add=_add, double=_double,
+                        entry=_table_entry)
 
 
-def _build_rows_locked(count: int) -> None:
-    global _next_base, _TABLE
-    if _TABLE is not None:
-        return
-    if _next_base is None:
-        x, y = _edwards_base_point()
-        _next_base = (x, y, 1, x * y % P)
-    base = _next_base
-    points = []                                      # extended coordinates
-    for _ in range(min(count, _WINDOWS - len(_rows))):
-        row = [(0, 1, 1, 0)]                         # j = 0: the neutral element
-        acc = base
-        for _ in range(1, 1 << WINDOW):
-            row.append(acc)
-            acc = _add(acc, base)
-        points.append(row)
-        for _ in range(WINDOW):
-            base = _double(base)
-    _next_base = base
-    _rows.extend(_affine_rows(points))
-    if len(_rows) == _WINDOWS:
-        _TABLE = list(_rows)
-
-
-def _build_table() -> list:
-    """The whole table (built now if not yet)."""
-    while _TABLE is None:
-        _build_rows(_WINDOWS)
-    return _TABLE
+_FIXED = _fixed_base_table()
 
 
 def base_mult(k: int) -> int:
     """X25519(k, 9) as an int: u of [k]B via the Edwards25519 fixed-base table."""
-    table = _TABLE
+    table = _FIXED.table
     if table is None:
-        _build_rows(ROWS_PER_CALL)                 # one step of the build, then the ladder
+        _FIXED.step()                              # one step of the build, then the ladder
         return ladder(k, 9)
     p = P                                  # a local: LOAD_FAST in the loop
     m = _MASK255

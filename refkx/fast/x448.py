@@ -50,9 +50,8 @@ code teaches and cross-checks; it does not protect production secrets.
 
 from __future__ import annotations
 
-import threading
-
 from ..x448 import A, A24, BASE_U, BITS, P
+from .fixed_base import SteppedTable
 from .ladder import swap_bits
 
 __all__ = ["ladder", "base_mult", "x448_int", "x448", "P", "A24", "BITS", "WINDOW"]
@@ -149,82 +148,31 @@ def _add(P1, P2):
 
 # The table is built in steps of ROWS_PER_CALL rows, one step per public key, so no single call
 # pays the whole build: until the last row exists, public keys use the ladder and add one step;
-# afterwards each costs 112 mixed additions. Threads share the table: one lock makes each build
-# step whole, and _TABLE is published only once every row exists (as in refkx.fast.x25519).
+# afterwards each costs 112 mixed additions. Threads share it (refkx.fast.fixed_base: each step
+# under one lock, the table published complete).
 ROWS_PER_CALL = 8
-_build_lock = threading.Lock()
-_TABLE: list | None = None                       # the finished table
-_rows: list = []                                 # rows built so far
-_next_base = None                                # 2^(WINDOW * len(_rows)) E_B, extended coordinates
 
 
-def _affine_rows(points: list[list[tuple]]) -> list[tuple]:
-    """Rows of extended points -> rows of affine (x, y, x + y, d x y), one inversion in all
-    (Montgomery's trick: invert the product of every Z, then peel each inverse off)."""
-    flat = [pt for row in points for pt in row]
-    prefix = [1]
-    for pt in flat:
-        prefix.append(prefix[-1] * pt[2] % P)
-    inv = pow(prefix[-1], -1, P)
-    inverses = [0] * len(flat)
-    for i in range(len(flat) - 1, -1, -1):
-        inverses[i] = inv * prefix[i] % P
-        inv = inv * flat[i][2] % P
-    size = 1 << WINDOW
-    rows = []
-    for r in range(len(points)):
-        row = []
-        for j in range(size):
-            X, Y, _, _ = flat[r * size + j]
-            zi = inverses[r * size + j]
-            x, y = X * zi % P, Y * zi % P
-            row.append((x, y, (x + y) % P, d * x * y % P))
-        rows.append(tuple(row))
-    return rows
+def _table_entry(x: int, y: int) -> tuple[int, int, int, int]:
+    """The affine entry (x, y, x + y, d x y) that base_mult's mixed addition reads."""
+    return x, y, (x + y) % P, d * x * y % P
 
 
-def _build_rows(count: int) -> None:
-    """Append up to `count` rows table[i][j] = [j](2^(WINDOW*i) E_B), j = 0 .. 2^WINDOW - 1."""
-    with _build_lock:
-        _build_rows_locked(count)
+def _fixed_base_table() -> SteppedTable:
+    """A new, empty table (tests build their own to watch it grow)."""
+    return SteppedTable(p=P, window=WINDOW, windows=_WINDOWS, rows_per_step=ROWS_PER_CALL,
+                        base_point=_edwards_base_point, add=_add, double=lambda point: _add(point, point),
+                        entry=_table_entry)
 
 
-def _build_rows_locked(count: int) -> None:
-    global _next_base, _TABLE
-    if _TABLE is not None:
-        return
-    if _next_base is None:
-        x, y = _edwards_base_point()
-        _next_base = (x, y, 1, x * y % P)
-    base = _next_base
-    points = []                                      # extended coordinates
-    for _ in range(min(count, _WINDOWS - len(_rows))):
-        row = [(0, 1, 1, 0)]                         # j = 0: the neutral element
-        acc = base
-        for _ in range(1, 1 << WINDOW):
-            row.append(acc)
-            acc = _add(acc, base)
-        points.append(row)
-        for _ in range(WINDOW):
-            base = _add(base, base)
-    _next_base = base
-    _rows.extend(_affine_rows(points))
-    if len(_rows) == _WINDOWS:
-        _TABLE = list(_rows)
-
-
-def _build_table() -> list:
-    """The whole table (built now if not yet)."""
-    while _TABLE is None:
-        _build_rows(_WINDOWS)
-    return _TABLE
+_FIXED = _fixed_base_table()
 
 
 def base_mult(k: int) -> int:
     """X448(k, 5) as an int: u of [k]E_B via the fixed-base table."""
-    table = _TABLE
+    table = _FIXED.table
     if table is None:
-        _build_rows(ROWS_PER_CALL)                 # one step of the build, then the ladder
+        _FIXED.step()                              # one step of the build, then the ladder
         return ladder(k, BASE_U)
     p, a_ = P, a                                   # locals: LOAD_FAST in the loop
     window_mask = (1 << WINDOW) - 1
