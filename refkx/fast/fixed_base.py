@@ -60,6 +60,14 @@ class SteppedTable:
             if self.table is None:
                 self._extend(self.rows_per_step if count is None else count)
 
+    def table_or_step(self) -> Optional[list]:
+        """The finished table, or None after one more build step (the caller then uses its
+        ladder): how a public key pays for its share of the table."""
+        table = self.table
+        if table is None:
+            self.step()
+        return table
+
     def complete(self) -> list:
         """The whole table (built now if not yet)."""
         while self.table is None:

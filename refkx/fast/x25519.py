@@ -179,9 +179,8 @@ _FIXED = _fixed_base_table()
 
 def base_mult(k: int) -> int:
     """X25519(k, 9) as an int: u of [k]B via the Edwards25519 fixed-base table."""
-    table = _FIXED.table
-    if table is None:
-        _FIXED.step()                              # one step of the build, then the ladder
+    table = _FIXED.table_or_step()
+    if table is None:                              # still growing: this key uses the ladder
         return ladder(k, 9)
     p = P                                  # a local: LOAD_FAST in the loop
     m = _MASK255

@@ -153,6 +153,11 @@ def _add(P1, P2):
 ROWS_PER_CALL = 8
 
 
+def _double(P1):
+    """HWCD 2008 §3.1's addition is unified: doubling adds a point to itself."""
+    return _add(P1, P1)
+
+
 def _table_entry(x: int, y: int) -> tuple[int, int, int, int]:
     """The affine entry (x, y, x + y, d x y) that base_mult's mixed addition reads."""
     return x, y, (x + y) % P, d * x * y % P
@@ -161,7 +166,7 @@ def _table_entry(x: int, y: int) -> tuple[int, int, int, int]:
 def _fixed_base_table() -> SteppedTable:
     """A new, empty table (tests build their own to watch it grow)."""
     return SteppedTable(p=P, window=WINDOW, windows=_WINDOWS, rows_per_step=ROWS_PER_CALL,
-                        base_point=_edwards_base_point, add=_add, double=lambda point: _add(point, point),
+                        base_point=_edwards_base_point, add=_add, double=_double,
                         entry=_table_entry)
 
 
@@ -170,9 +175,8 @@ _FIXED = _fixed_base_table()
 
 def base_mult(k: int) -> int:
     """X448(k, 5) as an int: u of [k]E_B via the fixed-base table."""
-    table = _FIXED.table
-    if table is None:
-        _FIXED.step()                              # one step of the build, then the ladder
+    table = _FIXED.table_or_step()
+    if table is None:                              # still growing: this key uses the ladder
         return ladder(k, BASE_U)
     p, a_ = P, a                                   # locals: LOAD_FAST in the loop
     window_mask = (1 << WINDOW) - 1
